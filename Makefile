@@ -1,0 +1,90 @@
+# Two commands for people: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+TRANSLATIONS := youthagainstguns/translations
+
+# Debian packages: WeasyPrint's libraries and a font for `run`; a browser, PDF tools and a
+# database server for `test`.
+RUN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql
+
+.PHONY: run test system-run system-test translations postgres lint bench clean
+
+run: system-run $(VENV)/.run-installed translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	@echo ""
+	@echo "  Youth Against Guns: http://127.0.0.1:$(PORT)"
+	@echo "  Demo accounts (password demo-yag-2026):"
+	@echo "    admin@example.org  coordinacion@example.org  mentor@example.org"
+	@echo "    colegio@example.org  ponente@example.org"
+	@echo ""
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+
+test: system-test $(VENV)/.test-installed translations postgres
+	$(BIN)/ruff check youthagainstguns tests config.py wsgi.py bench
+	TEST_DB=sqlite $(BIN)/pytest
+	TEST_DB=postgresql $(BIN)/pytest
+
+system-run:
+	@$(call apt_ensure,$(RUN_PACKAGES))
+
+system-test:
+	@$(call apt_ensure,$(TEST_PACKAGES))
+
+# Install the Debian packages in $(1) that are missing; skip apt entirely when none are.
+define apt_ensure
+missing=""; for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  echo "Installing Debian packages:$$missing"; \
+  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+fi
+endef
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+
+$(VENV)/.run-installed: setup.cfg pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: setup.cfg pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.run-installed
+
+translations:
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS)
+
+# Refresh the catalogs after adding or changing strings; then translate the new entries.
+translations-update:
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+
+# Start the local PostgreSQL cluster and the test role, unless TEST_PG_URL names a server.
+postgres:
+	@if [ -z "$$TEST_PG_URL" ]; then \
+	  read -r version cluster _ <<< "$$(pg_lsclusters --no-header | head -1)"; \
+	  if [ -z "$$version" ]; then version=$$(ls /usr/lib/postgresql | sort -n | tail -1); cluster=main; \
+	    pg_createcluster $$version $$cluster >/dev/null; fi; \
+	  pg_ctlcluster $$version $$cluster start 2>/dev/null || true; \
+	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 0.5; done; \
+	  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='yag'\"" | grep -q 1 || \
+	    su postgres -c "psql -qc \"CREATE ROLE yag LOGIN PASSWORD 'yag' CREATEDB\""; \
+	fi
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check youthagainstguns tests config.py wsgi.py bench
+
+bench: $(VENV)/.test-installed translations
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) test-artifacts

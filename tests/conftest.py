@@ -1,0 +1,191 @@
+"""Fixtures: a real database (SQLite file or PostgreSQL), the app, clients and builders.
+
+TEST_DB=sqlite (default) uses a fresh SQLite file per run; TEST_DB=postgresql creates a
+private database on the server named by TEST_PG_URL, so parallel runs never collide.
+"""
+import contextvars
+import os
+import uuid
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
+
+from config import TestingConfig
+from tests.builders import Builders
+
+PG_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://yag:yag@127.0.0.1:5432/postgres")
+DEMO_PASSWORD = "demo-yag-2026"
+
+
+def _postgres_database():
+    """Create a throwaway PostgreSQL database; yield its URL; drop it afterwards."""
+    admin_url = make_url(PG_URL)
+    name = f"yag_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as error:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            raise
+        pytest.skip(f"PostgreSQL not reachable: {error}")
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The URL of an empty database of the engine chosen by TEST_DB."""
+    if os.environ.get("TEST_DB", "sqlite") == "postgresql":
+        yield from _postgres_database()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as in production.
+
+    Tests hold an app context for their own queries; without this, requests would share its
+    `g` and database session, hiding bugs (a CSRF token never stored, stale sessions).
+    """
+
+    def open(self, *args, **kwargs):
+        from flask import has_app_context
+
+        if not has_app_context():  # a redirect followed inside the request's own context
+            return super().open(*args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        from youthagainstguns.extensions import db
+
+        db.session.expire_all()  # the test's own objects must see what the request wrote
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """One app for the whole run, its schema created once."""
+    from youthagainstguns import create_app
+    from youthagainstguns.extensions import db
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    application = create_app(Config)
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+def _empty_all_tables(db) -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app):
+    """Give each test an app context and empty tables afterwards."""
+    from youthagainstguns.extensions import db
+
+    with app.app_context():
+        yield
+        db.session.remove()
+        _empty_all_tables(db)
+
+
+@pytest.fixture
+def db(app):
+    """The Flask-SQLAlchemy object, for queries in tests."""
+    from youthagainstguns.extensions import db as database
+
+    return database
+
+
+@pytest.fixture
+def client(app):
+    """A test client that speaks Spanish unless a test says otherwise."""
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es-PE,es;q=0.9"
+    return test_client
+
+
+@pytest.fixture
+def make(db):
+    """Builders for test records with sensible defaults: make.school(), make.user(role)..."""
+    return Builders(db)
+
+
+class AuthActions:
+    """Log a test client in and out through the real forms, CSRF included."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def csrf_token(self, path: str = "/login") -> str:
+        """Fetch a page and return the CSRF token from its first form."""
+        import re
+
+        html = self._client.get(path, follow_redirects=True).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def login(self, email: str, password: str = DEMO_PASSWORD):
+        """Start a fresh session, post the login form and return the response."""
+        self._client.delete_cookie("session")
+        return self._client.post("/login", data={
+            "email": email, "password": password, "csrf_token": self.csrf_token("/login"),
+        })
+
+    def logout(self):
+        """Post the logout button's form."""
+        token = self.csrf_token("/account/password")
+        return self._client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client):
+    """Log in as a given email through the real login form."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def login_as(make, auth):
+    """Create a user of a role (with password DEMO_PASSWORD), log in and return the user."""
+
+    def _login(role, **kwargs):
+        user = make.user(role, **kwargs)
+        response = auth.login(user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def today():
+    """Today's date in Lima."""
+    from youthagainstguns.timeutil import today_lima
+
+    return today_lima()
+
+
+@pytest.fixture
+def tomorrow(today) -> date:
+    """Tomorrow's date in Lima."""
+    return today + timedelta(days=1)

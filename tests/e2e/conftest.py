@@ -1,0 +1,83 @@
+"""Browser tests: the app served on a real port, driven by Debian's headless Chromium."""
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = os.environ.get("SCREENSHOT_DIR", "test-artifacts/screenshots")
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests need Chromium: skip them without it, unless the run requires them."""
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("REQUIRE_E2E") == "1":
+        raise pytest.UsageError(f"REQUIRE_E2E=1 but no Chromium at {CHROMIUM}")
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}")
+    for item in items:
+        if "e2e" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium; Playwright's own browser download is not possible here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Spanish (Peru) and Lima time, as our users' browsers."""
+    return {**browser_context_args, "locale": "es-PE", "timezone_id": "America/Lima"}
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page in a phone-sized viewport (360x740, touch) speaking Spanish."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+        locale="es-PE", timezone_id="America/Lima", base_url=live_server,
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the test app on a free local port for the duration of a test."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot under test-artifacts/ for a person to look at."""
+
+    def _shoot(page, name: str) -> str:
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        path = os.path.join(SCREENSHOTS, f"{name}.png")
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return _shoot
+
+
+def log_in(page, base_url: str, email: str, password: str = "demo-yag-2026") -> None:
+    """Log in through the real form."""
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")

@@ -1,0 +1,138 @@
+"""Youth Against Guns: workshops, certificates and mentoring for a violence-prevention campaign."""
+import secrets
+
+from flask import Flask, render_template, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import INSTANCE_DIR, Config, ProductionConfig, config_from_env
+
+from .dbtypes import render_migration_item
+from .extensions import babel, csrf, db, login_manager, migrate
+
+BLUEPRINTS = (
+    "main", "auth", "schools", "speakers", "workshops", "certificates", "reports",
+    "mentoring", "audit",
+)
+ERROR_PAGES = (400, 403, 404, 413, 429)
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    """Build the application: extensions, blueprints, error pages, commands."""
+    config = config or config_from_env()
+    if issubclass(config, ProductionConfig):
+        config.validate()
+    app = Flask(
+        __name__, template_folder="../templates", static_folder="../static",
+        instance_path=_instance_dir(),
+    )
+    app.config.from_object(config)
+    _ensure_secret_key(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    register_security_headers(app)
+    return app
+
+
+def _instance_dir() -> str:
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return str(INSTANCE_DIR)
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """On a laptop without SECRET_KEY, keep a random key in instance/ instead of a known one."""
+    if app.config["SECRET_KEY"] != Config.SECRET_KEY or app.testing:
+        return
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects to this app."""
+    from . import i18n, models  # noqa: F401  (models: the whole schema, for Alembic)
+    from .auth import sessions
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True,
+                     render_item=render_migration_item)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    sessions.init_login_manager(app, login_manager)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Turn on foreign keys and WAL for every SQLite connection; other engines are untouched."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount one blueprint per domain area."""
+    from importlib import import_module
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(f".{name}.views", __name__).bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Render friendly error pages; roll back whatever a failed request left half done."""
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        if code >= 500:
+            db.session.rollback()
+        page = code if code in ERROR_PAGES else 500
+        return render_template(f"errors/{page}.html"), code
+
+    for code in (*ERROR_PAGES, 405, 500):
+        app.register_error_handler(code, render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Expose date filters, the locale and navigation to every template."""
+    from . import i18n
+
+    i18n.register_filters(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the `flask` commands: create-admin, seed-demo, backup."""
+    from . import cli
+
+    cli.register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Send headers that keep pages out of frames and scripts to our own origin."""
+
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if request.endpoint != "static":
+            # Pages may hold children's data: never keep them in a shared browser's cache.
+            response.headers.setdefault("Cache-Control", "no-store")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response

@@ -1,0 +1,148 @@
+"""Accounts, roles, one-time password links and the login-failure ledger."""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+
+from ..dbtypes import UTCDateTime, enum_type
+from ..extensions import db
+from ..timeutil import utcnow
+
+if TYPE_CHECKING:
+    from ..schools.models import School
+    from ..speakers.models import Speaker
+
+
+class Role(enum.StrEnum):
+    """What kind of person an account belongs to; one role per account."""
+
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    MENTOR = "mentor"
+    SCHOOL = "school"
+    SPEAKER = "speaker"
+
+    @property
+    def label(self) -> str:
+        """Return the role's name in the user's language."""
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.MENTOR: _l("Mentor"),
+    Role.SCHOOL: _l("School contact"),
+    Role.SPEAKER: _l("Speaker"),
+}
+STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR)
+
+
+def new_session_token() -> str:
+    """Return a fresh random token that ties browser sessions to one login epoch."""
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in. Students and mentees are records, never accounts."""
+
+    __tablename__ = "users"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    full_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    role: so.Mapped[Role] = so.mapped_column(enum_type(Role))
+    # None until the user sets one through their one-time link.
+    password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(256))
+    # Part of the id stored in the session cookie; replacing it ends every existing session.
+    session_token: so.Mapped[str] = so.mapped_column(sa.String(64), default=new_session_token)
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    locale: so.Mapped[str | None] = so.mapped_column(sa.String(5))
+    school_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("schools.id"), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    school: so.Mapped[School | None] = so.relationship(
+        back_populates="contacts", foreign_keys=[school_id]
+    )
+    # A speaker's own account, if they have one (the link lives on Speaker.user_id).
+    speaker: so.Mapped[Speaker | None] = so.relationship(
+        back_populates="user", foreign_keys="Speaker.user_id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        """Return the session identity: id plus the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session cookie issued so far for this user."""
+        self.session_token = new_session_token()
+
+    def has_role(self, *roles: Role) -> bool:
+        """Tell whether the account holds one of the given roles."""
+        return self.role in roles
+
+    @property
+    def is_staff(self) -> bool:
+        """Admins and coordinators see all operational data."""
+        return self.role in STAFF_ROLES
+
+    def can_manage(self, other: User) -> bool:
+        """Admins manage every account; coordinators every account but admins'."""
+        if self.role == Role.ADMIN:
+            return True
+        return self.role == Role.COORDINATOR and other.role != Role.ADMIN
+
+    def assignable_roles(self) -> list[Role]:
+        """Return the roles this user may give to a new account."""
+        if self.role == Role.ADMIN:
+            return list(Role)
+        if self.role == Role.COORDINATOR:
+            return [r for r in Role if r != Role.ADMIN]
+        return []
+
+
+class PasswordLink(db.Model):
+    """A one-time, expiring link that lets a user set their password. Only its hash is kept."""
+
+    __tablename__ = "password_links"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    user: so.Mapped[User] = so.relationship(foreign_keys=[user_id])
+
+    def is_usable(self, now: datetime) -> bool:
+        """A link works once, and only before it expires."""
+        return self.used_at is None and now < self.expires_at
+
+
+class LoginFailure(db.Model):
+    """A failed login, kept in the database so throttling holds across worker processes."""
+
+    __tablename__ = "login_failures"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # Lower-cased as typed; may name no account, which is why it is not a foreign key.
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
+    address: so.Mapped[str] = so.mapped_column(sa.String(45), index=True)
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)

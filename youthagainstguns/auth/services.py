@@ -1,0 +1,163 @@
+"""Passwords, one-time links and login throttling. Services flush; the caller commits."""
+import hashlib
+import secrets
+from datetime import timedelta
+from functools import cache
+from importlib import resources
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..audit.services import record
+from ..extensions import db
+from ..speakers.models import Speaker
+from ..timeutil import utcnow
+from .models import LoginFailure, PasswordLink, Role, User
+
+# Checked against when no account matches, so that timing does not reveal which emails exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """Return the shipped list of passwords too common to allow."""
+    text = resources.files(__package__).joinpath("data/common_passwords.txt").read_text("utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
+
+
+def password_problems(password: str, user: User | None = None) -> list[str]:
+    """Return what is wrong with a proposed password, in the user's language (empty if fine)."""
+    problems = []
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        problems.append(_("Use at least %(n)d characters.", n=minimum))
+    lowered = password.lower()
+    stem = lowered.rstrip("0123456789!@#$%&*.-_ ")
+    if lowered in common_passwords() or stem in common_passwords() or len(set(lowered)) < 4:
+        problems.append(_("This password is too common; choose another."))
+    if user is not None and user.email.split("@")[0].lower() in lowered:
+        problems.append(_("Do not use your email address in the password."))
+    return problems
+
+
+def set_password(user: User, password: str) -> None:
+    """Hash and store a new password, ending every existing session."""
+    user.password_hash = generate_password_hash(
+        password, method=current_app.config["PASSWORD_HASH_METHOD"]
+    )
+    user.end_sessions()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_password_link(user: User, created_by: User | None) -> str:
+    """Create a one-time password link for `user` and return its secret token."""
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["PASSWORD_LINK_HOURS"]
+    db.session.add(PasswordLink(
+        user=user, token_hash=_token_hash(token), created_by_id=getattr(created_by, "id", None),
+        expires_at=utcnow() + timedelta(hours=hours),
+    ))
+    db.session.flush()
+    record("user.password_link", user, "one-time password link created", actor=created_by)
+    return token
+
+
+def find_password_link(token: str) -> PasswordLink | None:
+    """Return the link for a token if it is still usable."""
+    link = db.session.scalar(
+        sa.select(PasswordLink).where(PasswordLink.token_hash == _token_hash(token))
+    )
+    if link is None or not link.is_usable(utcnow()) or not link.user.active:
+        return None
+    return link
+
+
+def use_password_link(link: PasswordLink, password: str) -> User:
+    """Set the password through a link and spend the link and any other open ones."""
+    now = utcnow()
+    db.session.execute(
+        sa.update(PasswordLink)
+        .where(PasswordLink.user_id == link.user_id, PasswordLink.used_at.is_(None))
+        .values(used_at=now)
+    )
+    set_password(link.user, password)
+    record("user.password_set", link.user, "password set through link", actor=link.user)
+    return link.user
+
+
+def _recent_failures(column, value: str) -> int:
+    since = utcnow() - timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(LoginFailure)
+        .where(column == value, LoginFailure.at >= since)
+    )
+
+
+def login_throttled(email: str, address: str) -> bool:
+    """Tell whether too many recent failures came for this account or from this address."""
+    config = current_app.config
+    return (
+        _recent_failures(LoginFailure.email, email.lower())
+        >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or _recent_failures(LoginFailure.address, address)
+        >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    )
+
+
+def authenticate(email: str, password: str, address: str) -> User | None:
+    """Return the user for good credentials; count a failure otherwise."""
+    email = email.strip().lower()
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    ok = check_password_hash(
+        user.password_hash if user and user.password_hash else _DUMMY_HASH, password
+    )
+    if user is None or not user.password_hash or not ok or not user.active:
+        db.session.add(LoginFailure(email=email, address=address))
+        db.session.flush()
+        return None
+    user.last_login_at = utcnow()
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
+    return user
+
+
+def create_user(*, email: str, full_name: str, role: Role, created_by: User,
+                school_id: int | None = None, speaker_id: int | None = None) -> User:
+    """Create an account without a password; the caller hands out a password link."""
+    user = User(email=email.strip().lower(), full_name=full_name.strip(), role=role,
+                school_id=school_id if role == Role.SCHOOL else None)
+    db.session.add(user)
+    db.session.flush()
+    if role == Role.SPEAKER and speaker_id:
+        link_speaker(user, speaker_id)
+    record("user.create", user, f"role={role.value}", actor=created_by)
+    return user
+
+
+def link_speaker(user: User, speaker_id: int | None) -> None:
+    """Make `user` the account of the given speaker (or of none)."""
+    db.session.execute(
+        sa.update(Speaker).where(Speaker.user_id == user.id).values(user_id=None)
+    )
+    if speaker_id:
+        db.session.execute(
+            sa.update(Speaker).where(Speaker.id == speaker_id).values(user_id=user.id)
+        )
+    db.session.expire(user, ["speaker"])
+
+
+def deactivate_user(user: User, by: User) -> None:
+    """Stop an account from logging in and end its sessions at once."""
+    user.active = False
+    user.end_sessions()
+    record("user.deactivate", user, actor=by)
+
+
+def reactivate_user(user: User, by: User) -> None:
+    """Let a deactivated account log in again."""
+    user.active = True
+    record("user.reactivate", user, actor=by)

@@ -1,0 +1,4 @@
+"""Certificates pages."""
+from flask import Blueprint
+
+bp = Blueprint("certificates", __name__)

@@ -1,0 +1,36 @@
+"""The navigation bar, by role: one list, read by base.html."""
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from ..auth.models import STAFF_ROLES, Role, User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+    roles: tuple[Role, ...]
+
+
+NAV = (
+    NavItem("workshops.index", _l("Workshops"), (*STAFF_ROLES, Role.SCHOOL)),
+    NavItem("workshops.calendar", _l("Calendar"), STAFF_ROLES),
+    NavItem("workshops.speaker_schedule", _l("My schedule"), (Role.SPEAKER,)),
+    NavItem("schools.index", _l("Schools and venues"), STAFF_ROLES),
+    NavItem("speakers.index", _l("Speakers"), STAFF_ROLES),
+    NavItem("mentoring.board", _l("Mentoring"), STAFF_ROLES),
+    NavItem("mentoring.mine", _l("My mentoring"), (Role.MENTOR,)),
+    NavItem("reports.index", _l("Reports"), (*STAFF_ROLES, Role.SCHOOL)),
+    NavItem("auth.users", _l("Users"), STAFF_ROLES),
+    NavItem("audit.index", _l("Audit log"), STAFF_ROLES),
+)
+
+
+def nav_for(user: User) -> list[NavItem]:
+    """Return the navigation entries this user may follow (only endpoints that exist)."""
+    if not user.is_authenticated:
+        return []
+    return [item for item in NAV
+            if user.role in item.roles and item.endpoint in current_app.view_functions]

@@ -1,0 +1,409 @@
+"""Mentors' screening and training, mentees and guardian consent, matches and their sessions."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+
+from ..dbtypes import UTCDateTime, enum_type
+from ..extensions import db
+from ..timeutil import utcnow
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+    from ..schools.models import School
+    from ..workshops.models import Student
+
+
+class Labelled(enum.StrEnum):
+    """An enum whose members have a translated label in LABELS."""
+
+    @property
+    def label(self) -> str:
+        """Return the member's name in the user's language."""
+        return str(ENUM_LABELS[self])
+
+
+class InterviewOutcome(Labelled):
+    RECOMMENDED = "recommended"
+    NOT_RECOMMENDED = "not_recommended"
+
+
+class ReferenceOutcome(Labelled):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+class CheckResult(Labelled):
+    CLEAR = "clear"
+    NOT_CLEAR = "not_clear"
+
+
+class ConsentMethod(Labelled):
+    PAPER = "paper"
+    IN_PERSON = "in_person"
+
+
+class MatchStatus(Labelled):
+    """proposed → active → closed; active ↔ paused when participation consent is withdrawn."""
+
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+class ClosureType(Labelled):
+    PLANNED = "planned"
+    UNPLANNED = "unplanned"
+
+
+class ClosureReason(Labelled):
+    COMPLETED_TERM = "completed_term"
+    MENTEE_MOVED = "mentee_moved"
+    MENTOR_WITHDREW = "mentor_withdrew"
+    MENTEE_WITHDREW = "mentee_withdrew"
+    LOST_CONTACT = "lost_contact"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    SAFETY_CONCERN = "safety_concern"
+    OTHER = "other"
+
+
+class SessionKind(Labelled):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+
+
+class AlertKind(Labelled):
+    CONCERN = "concern"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+
+
+ENUM_LABELS = {
+    InterviewOutcome.RECOMMENDED: _l("Recommended"),
+    InterviewOutcome.NOT_RECOMMENDED: _l("Not recommended"),
+    ReferenceOutcome.POSITIVE: _l("Positive"),
+    ReferenceOutcome.NEGATIVE: _l("Negative"),
+    CheckResult.CLEAR: _l("No records"),
+    CheckResult.NOT_CLEAR: _l("Records found"),
+    ConsentMethod.PAPER: _l("Signed on paper"),
+    ConsentMethod.IN_PERSON: _l("Given in person"),
+    MatchStatus.PROPOSED: _l("Proposed"),
+    MatchStatus.ACTIVE: _l("Active"),
+    MatchStatus.PAUSED: _l("Paused"),
+    MatchStatus.CLOSED: _l("Closed"),
+    ClosureType.PLANNED: _l("Planned"),
+    ClosureType.UNPLANNED: _l("Unplanned"),
+    ClosureReason.COMPLETED_TERM: _l("Completed the agreed term"),
+    ClosureReason.MENTEE_MOVED: _l("Mentee moved away"),
+    ClosureReason.MENTOR_WITHDREW: _l("Mentor withdrew"),
+    ClosureReason.MENTEE_WITHDREW: _l("Mentee or family withdrew"),
+    ClosureReason.LOST_CONTACT: _l("Lost contact"),
+    ClosureReason.CONSENT_WITHDRAWN: _l("Guardian withdrew consent"),
+    ClosureReason.SAFETY_CONCERN: _l("Safety concern"),
+    ClosureReason.OTHER: _l("Other"),
+    SessionKind.IN_PERSON: _l("In person"),
+    SessionKind.PHONE: _l("Phone"),
+    SessionKind.VIDEO: _l("Video call"),
+    AlertKind.CONCERN: _l("Safeguarding concern"),
+    AlertKind.CONSENT_WITHDRAWN: _l("Consent withdrawn"),
+}
+
+
+class MentorProfile(db.Model):
+    """A volunteer mentor's file. Their status is derived from the screening records."""
+
+    __tablename__ = "mentor_profiles"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), unique=True)
+    application_date: so.Mapped[date]
+    phone: so.Mapped[str | None] = so.mapped_column(sa.String(30))
+    district: so.Mapped[str] = so.mapped_column(sa.String(60))
+    # Comma-separated interests, compared with mentees' for suggestions.
+    interests: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    # What the mentor asked for: age range, gender, languages; shown with suggestions.
+    preferences: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    max_mentees: so.Mapped[int] = so.mapped_column(default=1)
+    # Set by a coordinator when the mentor steps back; overrides every other status.
+    inactive_since: so.Mapped[date | None]
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    user: so.Mapped[User] = so.relationship()
+    interviews: so.Mapped[list[MentorInterview]] = so.relationship(
+        back_populates="mentor", cascade="all, delete-orphan", order_by="MentorInterview.held_on"
+    )
+    references: so.Mapped[list[MentorReference]] = so.relationship(
+        back_populates="mentor", cascade="all, delete-orphan"
+    )
+    background_checks: so.Mapped[list[BackgroundCheck]] = so.relationship(
+        back_populates="mentor", cascade="all, delete-orphan",
+        order_by="BackgroundCheck.checked_on",
+    )
+    trainings: so.Mapped[list[TrainingSession]] = so.relationship(
+        back_populates="mentor", cascade="all, delete-orphan", order_by="TrainingSession.held_on"
+    )
+    decisions: so.Mapped[list[ScreeningDecision]] = so.relationship(
+        back_populates="mentor", cascade="all, delete-orphan",
+        order_by="ScreeningDecision.decided_on",
+    )
+    matches: so.Mapped[list[Match]] = so.relationship(back_populates="mentor")
+
+    __table_args__ = (sa.CheckConstraint("max_mentees BETWEEN 1 AND 5", name="max_mentees"),)
+
+    def __repr__(self) -> str:
+        return f"<MentorProfile {self.id}>"
+
+
+class MentorInterview(db.Model):
+    __tablename__ = "mentor_interviews"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    mentor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("mentor_profiles.id"), index=True)
+    held_on: so.Mapped[date]
+    interviewer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    outcome: so.Mapped[InterviewOutcome] = so.mapped_column(enum_type(InterviewOutcome))
+    notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    mentor: so.Mapped[MentorProfile] = so.relationship(back_populates="interviews")
+    interviewer: so.Mapped[User | None] = so.relationship()
+
+
+class MentorReference(db.Model):
+    __tablename__ = "mentor_references"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    mentor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("mentor_profiles.id"), index=True)
+    referee_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    relation: so.Mapped[str] = so.mapped_column(sa.String(80))
+    contacted_on: so.Mapped[date]
+    outcome: so.Mapped[ReferenceOutcome] = so.mapped_column(enum_type(ReferenceOutcome))
+    notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    mentor: so.Mapped[MentorProfile] = so.relationship(back_populates="references")
+
+
+class BackgroundCheck(db.Model):
+    """A criminal background check ("certificado de antecedentes"); it expires."""
+
+    __tablename__ = "background_checks"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    mentor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("mentor_profiles.id"), index=True)
+    checked_on: so.Mapped[date]
+    result: so.Mapped[CheckResult] = so.mapped_column(enum_type(CheckResult))
+    expires_on: so.Mapped[date] = so.mapped_column(index=True)
+
+    mentor: so.Mapped[MentorProfile] = so.relationship(back_populates="background_checks")
+
+    __table_args__ = (sa.CheckConstraint("expires_on > checked_on", name="expires_after_check"),)
+
+
+class TrainingSession(db.Model):
+    __tablename__ = "mentor_trainings"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    mentor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("mentor_profiles.id"), index=True)
+    held_on: so.Mapped[date]
+    hours: so.Mapped[Decimal] = so.mapped_column(sa.Numeric(4, 1))
+    topics: so.Mapped[str] = so.mapped_column(sa.String(300))
+
+    mentor: so.Mapped[MentorProfile] = so.relationship(back_populates="trainings")
+
+
+class ScreeningDecision(db.Model):
+    """The coordinator's approval or refusal at the end of screening; the latest one counts."""
+
+    __tablename__ = "screening_decisions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    mentor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("mentor_profiles.id"), index=True)
+    decided_on: so.Mapped[date]
+    approved: so.Mapped[bool]
+    reason: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+
+    mentor: so.Mapped[MentorProfile] = so.relationship(back_populates="decisions")
+    decided_by: so.Mapped[User | None] = so.relationship()
+
+
+class Mentee(db.Model):
+    """A young person in the mentoring program. Sensitive: every view is audited."""
+
+    __tablename__ = "mentees"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    first_name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    last_names: so.Mapped[str] = so.mapped_column(sa.String(120))
+    date_of_birth: so.Mapped[date]
+    school_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("schools.id"), index=True)
+    district: so.Mapped[str] = so.mapped_column(sa.String(60))
+    interests: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    preferences: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    guardian_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    guardian_relation: so.Mapped[str] = so.mapped_column(sa.String(60))
+    guardian_phone: so.Mapped[str] = so.mapped_column(sa.String(30))
+    # The workshop participant this mentee was referred from, if any.
+    student_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("students.id"), unique=True)
+    # Start of the wait for a mentor; the board flags waits over 14 days.
+    referred_on: so.Mapped[date]
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    version_id: so.Mapped[int] = so.mapped_column(default=1)
+
+    school: so.Mapped[School | None] = so.relationship()
+    student: so.Mapped[Student | None] = so.relationship()
+    consents: so.Mapped[list[GuardianConsent]] = so.relationship(
+        back_populates="mentee", cascade="all, delete-orphan", order_by="GuardianConsent.given_on"
+    )
+    matches: so.Mapped[list[Match]] = so.relationship(back_populates="mentee")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    def __repr__(self) -> str:
+        return f"<Mentee {self.id}>"
+
+    @property
+    def full_name(self) -> str:
+        """Return first name and last names."""
+        return f"{self.first_name} {self.last_names}"
+
+
+class GuardianConsent(db.Model):
+    """A guardian's dated consent: who, how, what it covers; withdrawal keeps the record."""
+
+    __tablename__ = "guardian_consents"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    mentee_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("mentees.id"), index=True)
+    given_by: so.Mapped[str] = so.mapped_column(sa.String(120))
+    relation: so.Mapped[str] = so.mapped_column(sa.String(60))
+    given_on: so.Mapped[date]
+    method: so.Mapped[ConsentMethod] = so.mapped_column(enum_type(ConsentMethod))
+    # What the guardian agreed to; participation is required for any match.
+    covers_participation: so.Mapped[bool] = so.mapped_column(default=False)
+    covers_data_sharing: so.Mapped[bool] = so.mapped_column(default=False)
+    covers_photos: so.Mapped[bool] = so.mapped_column(default=False)
+    recorded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    withdrawn_on: so.Mapped[date | None]
+    withdrawn_reason: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    withdrawn_recorded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+
+    mentee: so.Mapped[Mentee] = so.relationship(back_populates="consents")
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """A withdrawn consent no longer covers anything."""
+        return self.withdrawn_on is not None
+
+
+class Match(db.Model):
+    """A mentor paired with a mentee, from proposal to a closure whose reason is recorded."""
+
+    __tablename__ = "matches"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    mentor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("mentor_profiles.id"), index=True)
+    mentee_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("mentees.id"), index=True)
+    status: so.Mapped[MatchStatus] = so.mapped_column(
+        enum_type(MatchStatus), default=MatchStatus.PROPOSED, index=True
+    )
+    proposed_on: so.Mapped[date]
+    proposed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    goals: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    start_date: so.Mapped[date | None]
+    expected_end: so.Mapped[date | None]
+    agreement_signed_on: so.Mapped[date | None]
+    first_meeting_on: so.Mapped[date | None]
+    paused_reason: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    closed_on: so.Mapped[date | None]
+    closure_type: so.Mapped[ClosureType | None] = so.mapped_column(enum_type(ClosureType))
+    closure_reason: so.Mapped[ClosureReason | None] = so.mapped_column(enum_type(ClosureReason))
+    exit_notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # Whether the mentee should be offered a new mentor after closure.
+    rematch: so.Mapped[bool | None]
+    closed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    version_id: so.Mapped[int] = so.mapped_column(default=1)
+
+    mentor: so.Mapped[MentorProfile] = so.relationship(back_populates="matches")
+    mentee: so.Mapped[Mentee] = so.relationship(back_populates="matches")
+    sessions: so.Mapped[list[MentoringSession]] = so.relationship(
+        back_populates="match", cascade="all, delete-orphan",
+        order_by="MentoringSession.held_on.desc()",
+    )
+    check_ins: so.Mapped[list[StaffCheckIn]] = so.relationship(
+        back_populates="match", cascade="all, delete-orphan", order_by="StaffCheckIn.held_on"
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    def __repr__(self) -> str:
+        return f"<Match {self.id} {self.status}>"
+
+
+class MentoringSession(db.Model):
+    """One meeting of a mentor and mentee, logged by the mentor."""
+
+    __tablename__ = "mentoring_sessions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    match_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("matches.id"), index=True)
+    held_on: so.Mapped[date] = so.mapped_column(index=True)
+    duration_minutes: so.Mapped[int]
+    kind: so.Mapped[SessionKind] = so.mapped_column(enum_type(SessionKind))
+    activity: so.Mapped[str] = so.mapped_column(sa.String(200))
+    notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    safeguarding_concern: so.Mapped[bool] = so.mapped_column(default=False)
+    logged_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    match: so.Mapped[Match] = so.relationship(back_populates="sessions")
+
+    __table_args__ = (
+        sa.CheckConstraint("duration_minutes BETWEEN 5 AND 600", name="duration_range"),
+    )
+
+
+class SafeguardingAlert(db.Model):
+    """Raised at once for a concern or withdrawn consent; open until a coordinator follows up."""
+
+    __tablename__ = "safeguarding_alerts"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    kind: so.Mapped[AlertKind] = so.mapped_column(enum_type(AlertKind))
+    match_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("matches.id"), index=True)
+    mentee_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("mentees.id"), index=True)
+    session_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("mentoring_sessions.id"))
+    raised_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    raised_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    details: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    followed_up_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
+    followed_up_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    follow_up_notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+    match: so.Mapped[Match | None] = so.relationship()
+    mentee: so.Mapped[Mentee] = so.relationship()
+    raised_by: so.Mapped[User | None] = so.relationship(foreign_keys=[raised_by_id])
+
+
+class StaffCheckIn(db.Model):
+    """A coordinator's contact with a match: twice in the first month, then monthly."""
+
+    __tablename__ = "staff_check_ins"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    match_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("matches.id"), index=True)
+    held_on: so.Mapped[date]
+    by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    method: so.Mapped[SessionKind] = so.mapped_column(enum_type(SessionKind))
+    notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    match: so.Mapped[Match] = so.relationship(back_populates="check_ins")
+    by: so.Mapped[User | None] = so.relationship()

@@ -1,0 +1,4 @@
+"""Mentoring pages."""
+from flask import Blueprint
+
+bp = Blueprint("mentoring", __name__)

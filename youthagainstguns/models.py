@@ -1,0 +1,39 @@
+"""Import every area's models so that the metadata (and Alembic) sees the whole schema."""
+from .audit.models import AuditEvent
+from .auth.models import LoginFailure, PasswordLink, Role, User
+from .certificates.models import Certificate, CertificateKind
+from .mentoring.models import (
+                               BackgroundCheck,
+                               GuardianConsent,
+                               Match,
+                               Mentee,
+                               MentoringSession,
+                               MentorInterview,
+                               MentorProfile,
+                               MentorReference,
+                               SafeguardingAlert,
+                               ScreeningDecision,
+                               StaffCheckIn,
+                               TrainingSession,
+)
+from .schools.models import BlackoutDate, School, VenueKind
+from .speakers.models import Speaker, SpeakerExcludedDistrict, SpeakerUnavailability
+from .workshops.models import (
+                               AttendanceStatus,
+                               CalendarFeed,
+                               ConflictAcknowledgement,
+                               RosterEntry,
+                               Student,
+                               Workshop,
+                               WorkshopStatus,
+)
+
+__all__ = [
+    "AttendanceStatus", "AuditEvent", "BackgroundCheck", "BlackoutDate", "CalendarFeed",
+    "Certificate", "CertificateKind", "ConflictAcknowledgement", "GuardianConsent",
+    "LoginFailure", "Match", "Mentee", "MentorInterview", "MentorProfile", "MentorReference",
+    "MentoringSession", "PasswordLink", "Role", "RosterEntry", "SafeguardingAlert", "School",
+    "ScreeningDecision", "Speaker", "SpeakerExcludedDistrict", "SpeakerUnavailability",
+    "StaffCheckIn", "Student", "TrainingSession", "User", "VenueKind", "Workshop",
+    "WorkshopStatus",
+]

@@ -1,0 +1,4 @@
+"""Schools pages."""
+from flask import Blueprint
+
+bp = Blueprint("schools", __name__)

@@ -1,0 +1,4 @@
+"""Speakers pages."""
+from flask import Blueprint
+
+bp = Blueprint("speakers", __name__)

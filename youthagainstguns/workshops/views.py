@@ -1,0 +1,4 @@
+"""Workshops pages."""
+from flask import Blueprint
+
+bp = Blueprint("workshops", __name__)
