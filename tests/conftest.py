@@ -178,6 +178,27 @@ def login_as(make, auth):
 
 
 @pytest.fixture
+def count_queries(db):
+    """Count the SQL statements run inside a `with count_queries() as counter:` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _count():
+        counter = {"n": 0}
+
+        def _on_execute(*args, **kwargs):
+            counter["n"] += 1
+
+        sa.event.listen(db.engine, "before_cursor_execute", _on_execute)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", _on_execute)
+
+    return _count
+
+
+@pytest.fixture
 def today():
     """Today's date in Lima."""
     from youthagainstguns.timeutil import today_lima
