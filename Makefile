@@ -65,7 +65,7 @@ translations:
 
 # Refresh the catalogs after adding or changing strings; then translate the new entries.
 translations-update:
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot --no-location --sort-output --ignore-dirs=".* .venv instance" .
 	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 
 # Start the local PostgreSQL cluster and the test role, unless TEST_PG_URL names a server.

@@ -11,10 +11,13 @@ def _sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
     """Development defaults: SQLite in instance/, debug-friendly cookies."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url(
         INSTANCE_DIR / "youthagainstguns.sqlite"
     )
@@ -72,7 +75,7 @@ class ProductionConfig(Config):
     @classmethod
     def validate(cls) -> None:
         """Raise if the settings are unsafe for a deployment."""
-        if not cls.SECRET_KEY or cls.SECRET_KEY == Config.SECRET_KEY or len(cls.SECRET_KEY) < 32:
+        if not cls.SECRET_KEY or cls.SECRET_KEY == DEV_SECRET_KEY or len(cls.SECRET_KEY) < 32:
             raise RuntimeError("SECRET_KEY must be set to a random value of 32+ characters")
         if not cls.SESSION_COOKIE_SECURE:
             raise RuntimeError("Production cookies must be Secure (serve over HTTPS)")

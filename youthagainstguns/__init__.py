@@ -5,7 +5,7 @@ from flask import Flask, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from config import INSTANCE_DIR, Config, ProductionConfig, config_from_env
+from config import DEV_SECRET_KEY, INSTANCE_DIR, Config, ProductionConfig, config_from_env
 
 from .dbtypes import render_migration_item
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -44,7 +44,7 @@ def _instance_dir() -> str:
 
 def _ensure_secret_key(app: Flask) -> None:
     """On a laptop without SECRET_KEY, keep a random key in instance/ instead of a known one."""
-    if app.config["SECRET_KEY"] != Config.SECRET_KEY or app.testing:
+    if app.config["SECRET_KEY"] != DEV_SECRET_KEY or app.testing:
         return
     key_file = INSTANCE_DIR / "secret_key"
     if not key_file.exists():

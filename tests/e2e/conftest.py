@@ -80,4 +80,4 @@ def log_in(page, base_url: str, email: str, password: str = "demo-yag-2026") -> 
     page.goto(f"{base_url}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")

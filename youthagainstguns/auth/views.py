@@ -99,7 +99,7 @@ def change_password():
             services.set_password(current_user, form.password.data)
             record("user.password_change", current_user)
             db.session.commit()
-            login_user(current_user)
+            login_user(current_user._get_current_object())  # re-issue with the new token
             flash(_("Your password was changed. Other sessions were closed."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)

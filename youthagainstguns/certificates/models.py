@@ -73,3 +73,25 @@ class Certificate(db.Model):
     def is_revoked(self) -> bool:
         """A revoked certificate verifies as revoked, never as valid."""
         return self.revoked_at is not None
+
+    def can_download(self, user) -> bool:
+        """Staff any; a school contact their own students'; a speaker their own."""
+        if user.is_staff:
+            return True
+        if self.student is not None:
+            return user.school_id is not None and self.student.school_id == user.school_id
+        return user.speaker is not None and self.speaker_id == user.speaker.id
+
+
+class VerificationLookup(db.Model):
+    """One lookup on the public verification page.
+
+    Counted per address in the database, not in process memory, so that the limit holds
+    across several gunicorn workers.
+    """
+
+    __tablename__ = "verification_lookups"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    address: so.Mapped[str] = so.mapped_column(sa.String(45), index=True)
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -274,6 +274,15 @@ class Mentee(db.Model):
         """Return first name and last names."""
         return f"{self.first_name} {self.last_names}"
 
+    def has_participation_consent(self, on: date) -> bool:
+        """Tell whether a guardian's participation consent, not withdrawn, holds on `on`."""
+        return any(c.covers_participation_on(on) for c in self.consents)
+
+    def age_on(self, on: date) -> int:
+        """Return the mentee's age in whole years on a date."""
+        born = self.date_of_birth
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
 
 class GuardianConsent(db.Model):
     """A guardian's dated consent: who, how, what it covers; withdrawal keeps the record."""
@@ -301,6 +310,11 @@ class GuardianConsent(db.Model):
     def is_withdrawn(self) -> bool:
         """A withdrawn consent no longer covers anything."""
         return self.withdrawn_on is not None
+
+    def covers_participation_on(self, on: date) -> bool:
+        """Tell whether this record allowed participation on `on` (given, not yet withdrawn)."""
+        return (self.covers_participation and self.given_on <= on
+                and (self.withdrawn_on is None or self.withdrawn_on > on))
 
 
 class Match(db.Model):
@@ -346,6 +360,14 @@ class Match(db.Model):
     def __repr__(self) -> str:
         return f"<Match {self.id} {self.status}>"
 
+    def can_view(self, user: User) -> bool:
+        """Staff see every match; a mentor sees only their own."""
+        return user.is_staff or self.mentor.user_id == user.id
+
+    def can_log_session(self, user: User) -> bool:
+        """Only the match's own mentor logs sessions, and only while it is active."""
+        return self.mentor.user_id == user.id and self.status == MatchStatus.ACTIVE
+
 
 class MentoringSession(db.Model):
     """One meeting of a mentor and mentee, logged by the mentor."""
@@ -369,6 +391,10 @@ class MentoringSession(db.Model):
     __table_args__ = (
         sa.CheckConstraint("duration_minutes BETWEEN 5 AND 600", name="duration_range"),
     )
+
+    def can_view(self, user: User) -> bool:
+        """Staff read every log; a mentor reads the logs of their own matches."""
+        return self.match.can_view(user)
 
 
 class SafeguardingAlert(db.Model):

@@ -1,4 +1,141 @@
-"""Speakers pages."""
-from flask import Blueprint
+"""Speakers pages, for staff: list, profile, vetting, conditions, unavailability."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
-bp = Blueprint("speakers", __name__)
+from ..auth.decorators import staff_required
+from ..extensions import db
+from ..forms import EmptyForm
+from ..timeutil import lima_to_utc, today_lima
+from . import services
+from .forms import SpeakerFilterForm, SpeakerForm, UnavailabilityForm
+from .models import Speaker, SpeakerUnavailability
+
+bp = Blueprint("speakers", __name__, url_prefix="/speakers")
+
+
+def get_speaker_or_404(speaker_id: int) -> Speaker:
+    """Fetch a speaker whose file the current user may open, else 404/403."""
+    speaker = db.get_or_404(Speaker, speaker_id, options=[
+        selectinload(Speaker.excluded_districts), selectinload(Speaker.unavailability),
+    ])
+    if not speaker.can_view_identity(current_user):
+        abort(403)
+    return speaker
+
+
+@bp.route("/")
+@staff_required
+def index():
+    """List speakers by alias with their vetting state; search by alias or topic."""
+    form = SpeakerFilterForm(request.args)
+    query = services.speaker_query(q=form.q.data, show=form.show.data)
+    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    today = today_lima()
+    rows = [(speaker, services.vetting_state(speaker, today)) for speaker in page.items]
+    return render_template("speakers/index.html", page=page, rows=rows, form=form)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def new():
+    """Add a speaker."""
+    form = SpeakerForm()
+    if form.validate_on_submit():
+        speaker = services.create_speaker(form.data, current_user)
+        db.session.commit()
+        flash(_("The speaker was saved."), "success")
+        return redirect(url_for("speakers.detail", speaker_id=speaker.id))
+    return render_template("speakers/form.html", form=form, speaker=None)
+
+
+@bp.route("/<int:speaker_id>")
+@staff_required
+def detail(speaker_id: int):
+    """Show a speaker's file; showing the legal identity is audited."""
+    speaker = get_speaker_or_404(speaker_id)
+    return _render_detail(speaker, UnavailabilityForm())
+
+
+def _render_detail(speaker: Speaker, period_form: UnavailabilityForm):
+    services.record_identity_view(speaker)
+    db.session.commit()
+    return render_template(
+        "speakers/detail.html", speaker=speaker, period_form=period_form,
+        state=services.vetting_state(speaker),
+    )
+
+
+@bp.route("/<int:speaker_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(speaker_id: int):
+    """Change a speaker's profile, identity, vetting and conditions."""
+    speaker = get_speaker_or_404(speaker_id)
+    form = SpeakerForm(obj=speaker, speaker=speaker)
+    if request.method == "GET":
+        form.excluded_districts.data = speaker.excluded_district_names
+    if form.validate_on_submit():
+        services.update_speaker(speaker, form.data, current_user)
+        db.session.commit()
+        flash(_("The speaker was saved."), "success")
+        return redirect(url_for("speakers.detail", speaker_id=speaker.id))
+    services.record_identity_view(speaker)  # the form shows the legal identity too
+    db.session.commit()
+    return render_template("speakers/form.html", form=form, speaker=speaker)
+
+
+@bp.route("/<int:speaker_id>/archive", methods=["POST"])
+@staff_required
+def archive(speaker_id: int):
+    """Archive a speaker: kept in history, never offered for scheduling."""
+    return _set_archived(get_speaker_or_404(speaker_id), True)
+
+
+@bp.route("/<int:speaker_id>/unarchive", methods=["POST"])
+@staff_required
+def unarchive(speaker_id: int):
+    """Bring an archived speaker back."""
+    return _set_archived(get_speaker_or_404(speaker_id), False)
+
+
+def _set_archived(speaker: Speaker, archived: bool):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.set_archived(speaker, archived)
+    db.session.commit()
+    flash(_("The speaker was archived.") if archived else _("The speaker is active again."),
+          "success")
+    return redirect(url_for("speakers.detail", speaker_id=speaker.id))
+
+
+@bp.route("/<int:speaker_id>/unavailability", methods=["POST"])
+@staff_required
+def add_unavailability(speaker_id: int):
+    """Add a period (entered in Lima time) in which the speaker cannot give workshops."""
+    speaker = get_speaker_or_404(speaker_id)
+    form = UnavailabilityForm()
+    if not form.validate_on_submit():
+        return _render_detail(speaker, form)
+    start, end = form.starts_at.data, form.ends_at.data
+    services.add_unavailability(speaker, lima_to_utc(start.date(), start.time()),
+                                lima_to_utc(end.date(), end.time()), form.reason.data)
+    db.session.commit()
+    flash(_("The period was added."), "success")
+    return redirect(url_for("speakers.detail", speaker_id=speaker.id))
+
+
+@bp.route("/<int:speaker_id>/unavailability/<int:period_id>/delete", methods=["POST"])
+@staff_required
+def delete_unavailability(speaker_id: int, period_id: int):
+    """Remove one of this speaker's unavailability periods."""
+    speaker = get_speaker_or_404(speaker_id)
+    period = db.get_or_404(SpeakerUnavailability, period_id)
+    if period.speaker_id != speaker.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.delete_unavailability(period)
+    db.session.commit()
+    flash(_("The period was removed."), "success")
+    return redirect(url_for("speakers.detail", speaker_id=speaker.id))

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..auth.models import Role
 from ..dbtypes import UTCDateTime, enum_type
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import lima_day_bounds, to_lima, utcnow
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -69,6 +71,20 @@ ATTENDANCE_LABELS = {
     AttendanceStatus.ABSENT: _l("Absent"),
 }
 
+class WorkshopStateError(ValueError):
+    """An illegal status change; its message is meant for the person who asked for it."""
+
+
+# Action name → (statuses it may start from, status it leads to).
+TRANSITIONS = {
+    "schedule": ((WorkshopStatus.DRAFT,), WorkshopStatus.SCHEDULED),
+    "mark_held": ((WorkshopStatus.SCHEDULED,), WorkshopStatus.HELD),
+    "close": ((WorkshopStatus.HELD,), WorkshopStatus.CLOSED),
+    "cancel": ((WorkshopStatus.DRAFT, WorkshopStatus.SCHEDULED), WorkshopStatus.CANCELLED),
+}
+# A school contact may start taking attendance this long before the workshop starts.
+ATTENDANCE_LEAD = timedelta(hours=1)
+
 workshop_speakers = sa.Table(
     "workshop_speakers",
     db.metadata,
@@ -122,6 +138,78 @@ class Workshop(db.Model):
 
     def __repr__(self) -> str:
         return f"<Workshop {self.id} {self.status}>"
+
+    @property
+    def is_editable(self) -> bool:
+        """Only workshops not yet held can be rescheduled or changed."""
+        return self.status in (WorkshopStatus.DRAFT, WorkshopStatus.SCHEDULED)
+
+    @property
+    def roster_open(self) -> bool:
+        """Students can join the roster until the workshop is closed or cancelled."""
+        return self.status in (WorkshopStatus.DRAFT, WorkshopStatus.SCHEDULED, WorkshopStatus.HELD)
+
+    @property
+    def seats_left(self) -> int:
+        """Return how many more students fit."""
+        return max(self.capacity - self.seats_taken, 0)
+
+    def attendance_window(self) -> tuple[datetime, datetime]:
+        """Return when a school contact may take attendance: from 1 h before the start to the
+        end of the Lima day on which the workshop ends."""
+        return self.starts_at - ATTENDANCE_LEAD, lima_day_bounds(to_lima(self.ends_at).date())[1]
+
+    def is_happening(self, now: datetime | None = None) -> bool:
+        """Tell whether `now` falls in the attendance window."""
+        opens, closes = self.attendance_window()
+        return opens <= (now or utcnow()) < closes
+
+    def can_view(self, user: User) -> bool:
+        """Staff see every workshop; a school contact only those at their own school."""
+        return user.is_staff or (user.role == Role.SCHOOL and user.school_id == self.venue_id)
+
+    def can_manage_roster(self, user: User) -> bool:
+        """Staff and the venue's own school contacts may change the roster."""
+        return self.can_view(user)
+
+    def can_take_attendance(self, user: User, now: datetime | None = None) -> bool:
+        """Staff always; the venue's school contact only while it happens and never once closed."""
+        if user.is_staff:
+            return True
+        return (self.can_view(user)
+                and self.status in (WorkshopStatus.SCHEDULED, WorkshopStatus.HELD)
+                and self.is_happening(now))
+
+    def can_edit(self, user: User) -> bool:
+        """Only staff schedule, edit and move workshops through their statuses."""
+        return user.is_staff
+
+    def schedule(self) -> None:
+        """Confirm a draft."""
+        self._move("schedule", _("Only a draft workshop can be scheduled."))
+
+    def mark_held(self, now: datetime | None = None) -> None:
+        """Record that the workshop took place; not before it starts."""
+        if self.status == WorkshopStatus.SCHEDULED and (now or utcnow()) < self.starts_at:
+            raise WorkshopStateError(_("A workshop cannot be marked as held before it starts."))
+        self._move("mark_held", _("Only a scheduled workshop can be marked as held."))
+
+    def close(self) -> None:
+        """Freeze a held workshop: from now on only staff change attendance, audited."""
+        self._move("close", _("Only a held workshop can be closed."))
+
+    def cancel(self, reason: str) -> None:
+        """Cancel a draft or scheduled workshop, keeping the reason."""
+        if not (reason or "").strip():
+            raise WorkshopStateError(_("Give a reason for cancelling."))
+        self._move("cancel", _("Only a draft or scheduled workshop can be cancelled."))
+        self.cancel_reason = reason.strip()
+
+    def _move(self, action: str, refusal: str) -> None:
+        sources, target = TRANSITIONS[action]
+        if self.status not in sources:
+            raise WorkshopStateError(refusal)
+        self.status = target
 
 
 class Student(db.Model):
@@ -185,6 +273,9 @@ class ConflictAcknowledgement(db.Model):
         sa.ForeignKey("workshops.id", ondelete="CASCADE"), index=True
     )
     kind: so.Mapped[str] = so.mapped_column(sa.String(40))
+    # Identifies the conflict (kind plus the other records' ids) so that an edit does not ask
+    # again about one already acknowledged.
+    key: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
     detail: so.Mapped[str] = so.mapped_column(sa.String(300))
     reason: so.Mapped[str] = so.mapped_column(sa.String(300))
     by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
@@ -205,3 +296,8 @@ class CalendarFeed(db.Model):
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     user: so.Mapped[User] = so.relationship()
+
+    @property
+    def is_active(self) -> bool:
+        """A revoked feed answers 404."""
+        return self.revoked_at is None

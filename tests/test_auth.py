@@ -1,0 +1,327 @@
+"""Accounts: login, logout that really ends sessions, throttling, password links and rules."""
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from youthagainstguns.audit.models import AuditEvent
+from youthagainstguns.auth import services
+from youthagainstguns.auth.models import LoginFailure, PasswordLink, Role, User
+from youthagainstguns.timeutil import utcnow
+
+
+def test_login_page_is_spanish_by_default(client):
+    """Does a visitor whose browser asks for Spanish get the login page in Spanish?"""
+    html = client.get("/login").get_data(as_text=True)
+    assert "Iniciar sesión" in html
+    assert '<html lang="es"' in html
+
+
+def test_browser_language_english_is_honoured(client):
+    """Does a browser that prefers English get English?"""
+    html = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(
+        as_text=True)
+    assert "Log in" in html
+
+
+def test_unknown_browser_language_falls_back_to_spanish(client):
+    """Does a browser in a language we do not have get Spanish?"""
+    html = client.get("/login", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
+    assert "Iniciar sesión" in html
+
+
+def test_language_switch_is_remembered(client, auth):
+    """Does choosing English stick for the following pages of the session?"""
+    token = auth.csrf_token("/login")
+    response = client.post("/language", data={"csrf_token": token, "locale": "en",
+                                              "next": "/login"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login"
+    assert "Log in" in client.get("/login").get_data(as_text=True)
+
+
+def test_login_with_good_credentials_redirects_home(client, auth, make):
+    """Does a user with the right password land on the home page?"""
+    user = make.user(Role.COORDINATOR)
+    response = auth.login(user.email)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert client.get("/users").status_code == 200
+
+
+def test_login_ignores_external_next(client, auth, make):
+    """Can a login link send the user to another site after logging in?"""
+    user = make.user(Role.COORDINATOR)
+    token = auth.csrf_token("/login")
+    response = client.post("/login?next=//evil.example/x", data={
+        "email": user.email, "password": "demo-yag-2026", "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("email,password", [
+    ("nobody@example.org", "demo-yag-2026"),
+    ("KNOWN", "wrong-password-xyz"),
+])
+def test_failed_login_message_is_generic(client, auth, make, email, password):
+    """Does a wrong password look exactly like an unknown email?"""
+    user = make.user(Role.MENTOR)
+    response = auth.login(user.email if email == "KNOWN" else email, password)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "El correo o la contraseña no son correctos." in html
+    assert "no existe" not in html
+
+
+def test_login_without_csrf_token_is_refused(client, make):
+    """Is a login form posted from another site (no CSRF token) refused?"""
+    user = make.user(Role.COORDINATOR)
+    response = client.post("/login", data={"email": user.email, "password": "demo-yag-2026"})
+    assert response.status_code == 400
+
+
+def test_failed_logins_are_throttled_per_account(client, auth, make, app, db):
+    """After five failures, does even the right password wait?"""
+    user = make.user(Role.COORDINATOR)
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        auth.login(user.email, "wrong-password-xyz")
+    response = auth.login(user.email)
+    assert response.status_code == 429
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginFailure)) == 5
+
+
+def test_failures_older_than_the_window_do_not_count(client, auth, make, app, db):
+    """Do failures from long ago stop counting?"""
+    user = make.user(Role.COORDINATOR)
+    old = utcnow() - timedelta(minutes=app.config["LOGIN_FAILURE_WINDOW_MINUTES"] + 1)
+    for _ in range(10):
+        db.session.add(LoginFailure(email=user.email, address="127.0.0.1", at=old))
+    db.session.commit()
+    assert auth.login(user.email).status_code == 302
+
+
+def test_failed_logins_are_throttled_per_address(client, auth, make, app, db):
+    """Does one address trying many accounts get stopped?"""
+    user = make.user(Role.COORDINATOR)
+    for n in range(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+        db.session.add(LoginFailure(email=f"guess{n}@example.org", address="127.0.0.1"))
+    db.session.commit()
+    assert auth.login(user.email).status_code == 429
+
+
+def test_successful_login_clears_account_failures(auth, make, db):
+    """Does a good login forgive the account's earlier typos?"""
+    user = make.user(Role.COORDINATOR)
+    auth.login(user.email, "wrong-password-xyz")
+    assert auth.login(user.email).status_code == 302
+    assert db.session.scalar(
+        sa.select(sa.func.count()).select_from(LoginFailure)
+        .where(LoginFailure.email == user.email)) == 0
+
+
+def test_logout_ends_a_captured_session_cookie(client, auth, make):
+    """Does a session cookie copied before logout stop working after it?"""
+    user = make.user(Role.COORDINATOR)
+    auth.login(user.email)
+    captured = client.get_cookie("session").value
+    assert client.get("/users").status_code == 200
+    assert auth.logout().status_code == 302
+    client.set_cookie("session", captured)
+    response = client.get("/users")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_logout_is_post_only(client, auth, make):
+    """Can a link (GET) log someone out?"""
+    user = make.user(Role.COORDINATOR)
+    auth.login(user.email)
+    assert client.get("/logout").status_code == 405
+
+
+def test_password_change_ends_other_sessions(app, client, auth, make):
+    """After a password change, does a session on another device end while this one lives?"""
+    user = make.user(Role.MENTOR, email="cambio@example.org")
+    other_device = app.test_client()
+    from tests.conftest import AuthActions
+
+    AuthActions(other_device).login(user.email)
+    auth.login(user.email)
+    response = client.post("/account/password", data={
+        "current": "demo-yag-2026", "password": "una frase larga y segura",
+        "confirm": "una frase larga y segura", "csrf_token": auth.csrf_token("/account/password"),
+    })
+    assert response.status_code == 302
+    assert client.get("/account/password").status_code == 200
+    assert other_device.get("/account/password").status_code == 302
+    assert auth.login(user.email, "una frase larga y segura").status_code == 302
+
+
+def test_password_change_checks_current_password(client, auth, login_as, db):
+    """Is a wrong current password reported next to its field, and nothing changed?"""
+    user = login_as(Role.MENTOR)
+    old_hash = user.password_hash
+    html = client.post("/account/password", data={
+        "current": "not-my-password", "password": "una frase larga y segura",
+        "confirm": "una frase larga y segura", "csrf_token": auth.csrf_token("/account/password"),
+    }).get_data(as_text=True)
+    assert 'id="current-error"' in html
+    assert "La contraseña actual no es correcta." in html
+    db.session.refresh(user)
+    assert user.password_hash == old_hash
+
+
+@pytest.mark.parametrize("password,message", [
+    ("corta123", "Usa al menos 12 caracteres."),
+    ("password1234", "Esta contraseña es demasiado común; elige otra."),
+    ("aaaaaaaaaaaaaaa", "Esta contraseña es demasiado común; elige otra."),
+    ("contraseña2024!", "Esta contraseña es demasiado común; elige otra."),
+])
+def test_weak_passwords_are_refused_with_a_reason(app, password, message):
+    """Are short and common passwords refused, saying why in Spanish?"""
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        assert message in services.password_problems(password)
+
+
+def test_password_hash_meets_owasp_iterations(app, make):
+    """Does production hashing use PBKDF2-SHA256 with at least 600,000 iterations?"""
+    from config import Config
+
+    method, iterations = Config.PASSWORD_HASH_METHOD.rsplit(":", 1)
+    assert method == "pbkdf2:sha256" and int(iterations) >= 600_000
+
+
+def test_deactivation_ends_sessions_and_blocks_login(app, client, auth, make, login_as):
+    """Does deactivating an account throw its live session out and stop new logins?"""
+    victim = make.user(Role.MENTOR, email="baja@example.org")
+    victim_client = app.test_client()
+    from tests.conftest import AuthActions
+
+    AuthActions(victim_client).login(victim.email)
+    assert victim_client.get("/account/password").status_code == 200
+    login_as(Role.COORDINATOR)
+    response = client.post(f"/users/{victim.id}/deactivate",
+                           data={"csrf_token": auth.csrf_token("/users")})
+    assert response.status_code == 302
+    assert victim_client.get("/account/password").status_code == 302
+    assert AuthActions(app.test_client()).login(victim.email).status_code == 200
+
+
+def _create_account(client, auth, **fields):
+    data = {"full_name": "Rosa Quispe", "email": "rosa@example.org", "role": "mentor",
+            "school_id": "0", "speaker_id": "0", "csrf_token": auth.csrf_token("/users/new")}
+    return client.post("/users/new", data=data | fields)
+
+
+def test_coordinator_creates_account_and_link_works_once(client, auth, login_as, db, app):
+    """Can a new user set a password through the link exactly once, then log in?"""
+    login_as(Role.COORDINATOR)
+    response = _create_account(client, auth)
+    assert response.status_code == 200
+    link = re.search(r'value="(http[^"]+/set-password/[^"]+)"', response.get_data(as_text=True))
+    path = "/" + link.group(1).split("/", 3)[3]
+    user = db.session.scalar(sa.select(User).where(User.email == "rosa@example.org"))
+    assert user.password_hash is None
+    fresh = app.test_client()
+    from tests.conftest import AuthActions
+
+    fresh_auth = AuthActions(fresh)
+    response = fresh.post(path, data={"password": "mi frase secreta larga",
+                                      "confirm": "mi frase secreta larga",
+                                      "csrf_token": fresh_auth.csrf_token(path)})
+    assert response.status_code == 302
+    assert fresh_auth.login("rosa@example.org", "mi frase secreta larga").status_code == 302
+    assert app.test_client().get(path).status_code == 404
+
+
+def test_expired_link_is_refused(client, make, db, app):
+    """Does a password link stop working once it expires?"""
+    user = make.user(Role.MENTOR)
+    with app.test_request_context():
+        token = services.create_password_link(user, None)
+    db.session.commit()
+    link = db.session.scalar(sa.select(PasswordLink))
+    link.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert client.get(f"/set-password/{token}").status_code == 404
+
+
+def test_duplicate_email_is_reported_next_to_the_field(client, auth, login_as, make, db):
+    """Is a second account with the same email refused with a message on the field?"""
+    make.user(Role.MENTOR, email="rosa@example.org")
+    login_as(Role.COORDINATOR)
+    html = _create_account(client, auth, email="ROSA@example.org").get_data(as_text=True)
+    assert 'id="email-error"' in html
+    assert "Ya existe una cuenta con este correo." in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 2
+
+
+def test_school_contact_needs_a_school(client, auth, login_as, db):
+    """Is a school-contact account without a school refused, nothing saved?"""
+    login_as(Role.COORDINATOR)
+    html = _create_account(client, auth, role="school").get_data(as_text=True)
+    assert "Elige el colegio al que pertenece este contacto." in html
+    assert db.session.scalar(sa.select(User).where(User.email == "rosa@example.org")) is None
+
+
+def test_coordinator_cannot_create_or_edit_admins(client, auth, login_as, make, db):
+    """Can a coordinator give out the admin role or edit an admin?"""
+    login_as(Role.COORDINATOR)
+    response = _create_account(client, auth, role="admin")
+    assert response.status_code == 200
+    assert 'id="role-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(User).where(User.email == "rosa@example.org")) is None
+    admin = make.user(Role.ADMIN)
+    assert client.get(f"/users/{admin.id}/edit").status_code == 403
+
+
+def test_role_change_ends_the_users_sessions(client, auth, login_as, make, db):
+    """When a coordinator is demoted to mentor, does their open session end?"""
+    target = make.user(Role.COORDINATOR)
+    old_token = target.session_token
+    login_as(Role.ADMIN)
+    response = client.post(f"/users/{target.id}/edit", data={
+        "full_name": target.full_name, "email": target.email, "role": "mentor",
+        "school_id": "0", "speaker_id": "0",
+        "csrf_token": auth.csrf_token(f"/users/{target.id}/edit")})
+    assert response.status_code == 302
+    db.session.refresh(target)
+    assert target.role == Role.MENTOR
+    assert target.session_token != old_token
+
+
+def test_speaker_account_links_to_its_speaker(client, auth, login_as, make, db):
+    """Does creating a speaker account link it to the chosen speaker record?"""
+    speaker = make.speaker()
+    login_as(Role.COORDINATOR)
+    _create_account(client, auth, role="speaker", speaker_id=str(speaker.id))
+    db.session.refresh(speaker)
+    assert speaker.user is not None and speaker.user.email == "rosa@example.org"
+
+
+def test_user_management_is_audited(client, auth, login_as, db):
+    """Is account creation written to the audit log?"""
+    login_as(Role.COORDINATOR)
+    _create_account(client, auth)
+    actions = db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert "user.create" in actions and "user.password_link" in actions
+
+
+def test_no_open_sign_up(app):
+    """Is there any route that lets a stranger create an account?"""
+    rules = [str(rule) for rule in app.url_map.iter_rules()]
+    assert not [r for r in rules if "register" in r or "signup" in r or "sign-up" in r]
+
+
+def test_users_list_is_paginated_with_bounded_queries(client, login_as, make, count_queries):
+    """Does the users page cost the same number of queries with 5 or 60 accounts?"""
+    login_as(Role.ADMIN)
+    client.get("/users")
+    with count_queries() as few:
+        client.get("/users")
+    for _ in range(60):
+        make.user(Role.MENTOR)
+    with count_queries() as many:
+        html = client.get("/users").get_data(as_text=True)
+    assert many["n"] == few["n"]
+    assert "Página 1 de 3" in html

@@ -1,0 +1,173 @@
+"""Certificate PDFs from plain values: one page through WeasyPrint, packs stamped fast.
+
+A pack repeats one design per language and issue date: that background is rendered once by
+WeasyPrint and only the holder's name, the code and the QR code are drawn on each page, at the
+positions the single-page template uses (`SLOTS`, millimetres from the top-left corner).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+import segno
+from babel.lists import format_list
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import format_date as babel_format_date
+from flask_babel import gettext as _
+from reportlab.lib.pagesizes import A4, landscape
+
+from .. import pdf, pdf_fast
+from ..i18n import format_date
+from .models import CertificateKind
+
+TEMPLATE = "certificates/certificate.html"
+PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
+NAME_COLOUR = (11 / 255, 93 / 255, 80 / 255)
+# DejaVu Sans with line-height 1: the baseline sits 0.846 em below the top of the line box.
+BASELINE_EM = 0.846
+PT_IN_MM = 0.352778
+SLOTS = {
+    "name_baseline": 84.0, "name_pt": 28.0, "name_min_pt": 13.0, "name_width": 230.0,
+    "rule_y": 88.0,
+    "qr_left": 247.0, "qr_top": 148.0, "qr_size": 30.0,
+    "code_right": 242.0, "code_baseline": 159.0, "code_pt": 8.5,
+    "label_top": 149.5, "how_top": 162.5,
+}
+
+
+@dataclass(frozen=True)
+class WorkshopFacts:
+    """What a certificate says about the workshop, as plain values."""
+
+    title: str
+    held_on: date
+    venue: str
+    speaker_aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CertificateItem:
+    """One certificate to print: who, which code, in which language, issued when."""
+
+    kind: CertificateKind
+    holder_name: str
+    code: str
+    language: str
+    issued_on: date
+
+
+def verify_url(code: str) -> str:
+    """Return the public address that verifies `code` (what the QR code holds)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
+        "certificates.verify", code=code)
+
+
+def _long_date(day: date, language: str) -> str:
+    """Spanish certificates read 12/03/2026; English ones March 12, 2026."""
+    return format_date(day) if language == "es" else babel_format_date(day, "long")
+
+
+def certificate_text(facts: WorkshopFacts, kind: CertificateKind, language: str,
+                     issued_on: date) -> dict:
+    """Return the fixed wording of a certificate in `language`."""
+    with force_locale(language):
+        speaker = kind == CertificateKind.SPEAKER
+        when, venue = _long_date(facts.held_on, language), facts.venue
+        if facts.speaker_aliases:
+            speakers = format_list(list(facts.speaker_aliases), locale=language)
+            details = _("held on %(date)s at %(venue)s, given by %(speakers)s.",
+                        date=when, venue=venue, speakers=speakers)
+        else:
+            details = _("held on %(date)s at %(venue)s.", date=when, venue=venue)
+        return {
+            "language": language,
+            "tagline": _("Violence prevention program · Lima, Peru"),
+            "title": (_("CERTIFICATE OF PARTICIPATION AS A SPEAKER") if speaker
+                      else _("CERTIFICATE OF ATTENDANCE")),
+            "lead": _("This certifies that"),
+            "reason": (_("took part as a speaker in the workshop") if speaker
+                       else _("attended the workshop")),
+            "workshop_title": facts.title,
+            "details": details,
+            "issued": _("Issued in Lima on %(date)s", date=_long_date(issued_on, language)),
+            "signer": _("Program coordination"),
+            "code_label": _("Verification code"),
+            "verify_how": _("Scan the QR code or enter the code at"),
+            "verify_base": current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+            + url_for("certificates.verify_form"),
+        }
+
+
+def _name_size(name: str) -> float:
+    """Shrink long names so they stay on one line."""
+    return pdf_fast.fit_font_size(
+        name, pdf_fast.BOLD, SLOTS["name_pt"], pdf_fast.points(SLOTS["name_width"]),
+        SLOTS["name_min_pt"])
+
+
+def _page(item: CertificateItem) -> dict:
+    """Return the per-person values of one page, sized and placed as the stamp places them."""
+    size = _name_size(item.holder_name)
+    url = verify_url(item.code)
+    return {
+        "holder_name": item.holder_name, "name_pt": round(size, 2),
+        "name_top": round(SLOTS["name_baseline"] - BASELINE_EM * size * PT_IN_MM, 2),
+        "code": item.code,
+        "code_top": round(SLOTS["code_baseline"] - BASELINE_EM * SLOTS["code_pt"] * PT_IN_MM, 2),
+        "verify_url": url,
+        "qr_uri": segno.make(url, error="m").svg_data_uri(border=0),
+    }
+
+
+def render_certificates(facts: WorkshopFacts, items: list[CertificateItem]) -> bytes:
+    """Render every certificate as a full WeasyPrint page (one language and issue date).
+
+    This is the straightforward way: used for single downloads, and by the benchmark as the
+    baseline that packs must beat.
+    """
+    first = items[0]
+    text = certificate_text(facts, first.kind, first.language, first.issued_on)
+    return pdf.render_pdf(TEMPLATE, text=text, pages=[_page(i) for i in items], slots=SLOTS,
+                          background=False, lang=first.language)
+
+
+def _background_key(item: CertificateItem) -> tuple:
+    return item.kind, item.language, item.issued_on
+
+
+def _stamp(canvas, item: CertificateItem) -> None:
+    """Draw one page's name, code and QR code where the template would have put them."""
+    top = PAGE_HEIGHT
+    size = _name_size(item.holder_name)
+    canvas.setFillColorRGB(*NAME_COLOUR)
+    canvas.setFont(pdf_fast.BOLD, size)
+    canvas.drawCentredString(PAGE_WIDTH / 2, top - pdf_fast.points(SLOTS["name_baseline"]),
+                             item.holder_name)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.setFont(pdf_fast.BOLD, SLOTS["code_pt"])
+    canvas.drawRightString(pdf_fast.points(SLOTS["code_right"]),
+                           top - pdf_fast.points(SLOTS["code_baseline"]), item.code)
+    qr_size = pdf_fast.points(SLOTS["qr_size"])
+    pdf_fast.draw_qr(canvas, verify_url(item.code), pdf_fast.points(SLOTS["qr_left"]),
+                     top - pdf_fast.points(SLOTS["qr_top"]) - qr_size, qr_size)
+    canvas.showPage()
+
+
+def render_pack(facts: WorkshopFacts, items: list[CertificateItem]) -> bytes:
+    """Render one page per item, in order, fast: shared backgrounds plus stamped text."""
+    keys = sorted({_background_key(i) for i in items}, key=str)
+    backgrounds = []
+    for kind, language, issued_on in keys:
+        text = certificate_text(facts, kind, language, issued_on)
+        backgrounds.append(pdf.render_pdf(TEMPLATE, text=text, pages=[{}], slots=SLOTS,
+                                          background=True, lang=language))
+    buffer = io.BytesIO()
+    canvas = pdf_fast.new_canvas(buffer, (PAGE_WIDTH, PAGE_HEIGHT), facts.title)
+    for item in items:
+        _stamp(canvas, item)
+    canvas.save()
+    which = [keys.index(_background_key(i)) for i in items]
+    return pdf_fast.compose(backgrounds, buffer.getvalue(), which.__getitem__)
+

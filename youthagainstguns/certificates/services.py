@@ -1,0 +1,201 @@
+"""Issuing, revoking, packing and verifying certificates. Functions flush; views commit."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import abort, current_app
+from flask_babel import gettext as _
+
+from ..audit.services import record
+from ..auth.models import User
+from ..extensions import db
+from ..timeutil import to_lima, today_lima, utcnow
+from ..workshops.models import (
+    AttendanceStatus, RosterEntry, Student, Workshop, WorkshopStatus, workshop_speakers,
+)
+from .documents import CertificateItem, WorkshopFacts
+from .models import Certificate, CertificateKind, VerificationLookup
+
+ISSUABLE = (WorkshopStatus.HELD, WorkshopStatus.CLOSED)
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+LANGUAGES = ("es", "en")
+CODE_CHARS = re.compile(r"[A-Z2-7]{32}")
+
+
+class CertificateError(Exception):
+    """An action on certificates that the rules do not allow; the message is for people."""
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    """How many certificates an issue run added."""
+
+    students: int
+    speakers: int
+
+
+def school_is_linked(school_id: int | None, workshop: Workshop) -> bool:
+    """Tell whether the workshop was held at the school or had students of that school."""
+    if school_id is None:
+        return False
+    if workshop.venue_id == school_id:
+        return True
+    return db.session.scalar(
+        sa.select(sa.exists().where(
+            RosterEntry.workshop_id == workshop.id,
+            RosterEntry.student_id == Student.id,
+            Student.school_id == school_id,
+        ))
+    )
+
+
+def can_view_workshop_documents(user: User, workshop: Workshop) -> bool:
+    """Staff see any workshop's reports and packs; a school contact only linked workshops."""
+    return user.is_staff or school_is_linked(user.school_id, workshop)
+
+
+def get_workshop_or_404(workshop_id: int, user: User) -> Workshop:
+    """Fetch a workshop whose documents `user` may see: 404 if missing, 403 if not theirs."""
+    workshop = db.get_or_404(Workshop, workshop_id)
+    if not can_view_workshop_documents(user, workshop):
+        abort(403)
+    return workshop
+
+
+def get_certificate_or_404(certificate_id: int, user: User) -> Certificate:
+    """Fetch a certificate `user` may download: 404 if missing, 403 if not theirs."""
+    certificate = db.get_or_404(Certificate, certificate_id)
+    if not certificate.can_download(user):
+        abort(403)
+    return certificate
+
+
+def issue_certificates(workshop: Workshop, language: str, by: User) -> IssueResult:
+    """Add the certificates still missing: present or late students, and the speakers."""
+    if workshop.status not in ISSUABLE:
+        raise CertificateError(_("Certificates can be issued only for held or closed workshops."))
+    if language not in LANGUAGES:
+        raise CertificateError(_("Choose Spanish or English."))
+    have_students = set(db.session.scalars(sa.select(Certificate.student_id).where(
+        Certificate.workshop_id == workshop.id, Certificate.student_id.is_not(None))))
+    have_speakers = set(db.session.scalars(sa.select(Certificate.speaker_id).where(
+        Certificate.workshop_id == workshop.id, Certificate.speaker_id.is_not(None))))
+    student_ids = db.session.scalars(
+        sa.select(RosterEntry.student_id)
+        .where(RosterEntry.workshop_id == workshop.id, RosterEntry.status.in_(ATTENDED))
+        .order_by(RosterEntry.position, RosterEntry.id)
+    ).all()
+    speaker_ids = db.session.scalars(sa.select(workshop_speakers.c.speaker_id).where(
+        workshop_speakers.c.workshop_id == workshop.id)).all()
+    common = dict(workshop_id=workshop.id, language=language, issued_on=today_lima(),
+                  issued_by_id=by.id)
+    new_students = [sid for sid in student_ids if sid not in have_students]
+    new_speakers = [sid for sid in speaker_ids if sid not in have_speakers]
+    db.session.add_all(
+        [Certificate(kind=CertificateKind.STUDENT, student_id=sid, **common)
+         for sid in new_students]
+        + [Certificate(kind=CertificateKind.SPEAKER, speaker_id=sid, **common)
+           for sid in new_speakers])
+    record("certificate.issue", workshop,
+           f"workshop {workshop.id}: {len(new_students)} student and {len(new_speakers)} "
+           f"speaker certificates added ({language})")
+    return IssueResult(len(new_students), len(new_speakers))
+
+
+def revoke(certificate: Certificate, reason: str, by: User) -> None:
+    """Revoke a certificate, keeping it on record with the reason."""
+    if certificate.is_revoked:
+        raise CertificateError(_("This certificate is already revoked."))
+    certificate.revoked_at = utcnow()
+    certificate.revoke_reason = reason
+    certificate.revoked_by_id = by.id
+    record("certificate.revoke", certificate, f"certificate {certificate.id} revoked")
+
+
+def workshop_facts(workshop: Workshop) -> WorkshopFacts:
+    """Return what every certificate of the workshop states about it."""
+    venue = workshop.venue
+    return WorkshopFacts(
+        title=workshop.title, held_on=to_lima(workshop.starts_at).date(),
+        venue=f"{venue.name} ({venue.district})",
+        speaker_aliases=tuple(s.alias for s in workshop.speakers),
+    )
+
+
+def certificate_item(certificate: Certificate) -> CertificateItem:
+    """Return the printable values of one certificate (the holder's full name or alias)."""
+    holder = certificate.student.full_name if certificate.student else certificate.speaker.alias
+    return CertificateItem(kind=certificate.kind, holder_name=holder, code=certificate.code,
+                           language=certificate.language, issued_on=certificate.issued_on)
+
+
+def pack_items(workshop: Workshop, school_id: int | None = None) -> list[CertificateItem]:
+    """Return the valid student certificates of a workshop in roster order.
+
+    :param school_id: only that school's students (what a school contact may download)
+    """
+    query = (
+        sa.select(Certificate.code, Certificate.language, Certificate.issued_on,
+                  Student.first_name, Student.last_names)
+        .join(Student, Student.id == Certificate.student_id)
+        .join(RosterEntry, sa.and_(RosterEntry.workshop_id == Certificate.workshop_id,
+                                   RosterEntry.student_id == Certificate.student_id))
+        .where(Certificate.workshop_id == workshop.id, Certificate.revoked_at.is_(None))
+        .order_by(RosterEntry.position, RosterEntry.id)
+    )
+    if school_id is not None:
+        query = query.where(Student.school_id == school_id)
+    return [
+        CertificateItem(kind=CertificateKind.STUDENT, holder_name=f"{first} {last}", code=code,
+                        language=language, issued_on=issued_on)
+        for code, language, issued_on, first, last in db.session.execute(query)
+    ]
+
+
+def normalize_code(raw: str) -> str | None:
+    """Return the code as stored (groups of four) from what a person typed, or None."""
+    compact = re.sub(r"[\s\-]", "", raw or "").upper()
+    if not CODE_CHARS.fullmatch(compact):
+        return None
+    return "-".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
+def lookup_allowed(address: str) -> bool:
+    """Count one verification lookup for `address`; False once it has used up its window."""
+    window_start = utcnow() - timedelta(minutes=current_app.config["VERIFY_WINDOW_MINUTES"])
+    db.session.execute(sa.delete(VerificationLookup).where(
+        VerificationLookup.address == address, VerificationLookup.at < window_start))
+    used = db.session.scalar(sa.select(sa.func.count()).where(
+        VerificationLookup.address == address, VerificationLookup.at >= window_start))
+    if used >= current_app.config["VERIFY_MAX_LOOKUPS_PER_ADDRESS"]:
+        return False
+    db.session.add(VerificationLookup(address=address))
+    db.session.flush()
+    return True
+
+
+def find_by_code(code: str) -> Certificate | None:
+    """Return the certificate with this stored code, its workshop and venue loaded."""
+    return db.session.scalar(
+        sa.select(Certificate).where(Certificate.code == code).options(
+            so.joinedload(Certificate.workshop).joinedload(Workshop.venue),
+            so.joinedload(Certificate.student), so.joinedload(Certificate.speaker)))
+
+
+def public_facts(certificate: Certificate) -> dict:
+    """Return exactly what the public may see: status, short name, workshop, date, venue."""
+    if certificate.student is not None:
+        student = certificate.student
+        holder = f"{student.first_name} {student.last_names.strip()[:1]}."
+    else:
+        holder = certificate.speaker.alias
+    workshop = certificate.workshop
+    return {
+        "revoked": certificate.is_revoked, "revoked_at": certificate.revoked_at,
+        "holder": holder, "workshop_title": workshop.title, "held_on": workshop.starts_at,
+        "venue": workshop.venue.name,
+    }

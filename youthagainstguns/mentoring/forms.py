@@ -1,0 +1,309 @@
+"""Mentoring forms: mentor files and screening steps, mentees and consent, matches, sessions."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from ..forms import VersionedForm
+from ..schools.districts import district_choices
+from .models import (
+    CheckResult,
+    ClosureReason,
+    ClosureType,
+    ConsentMethod,
+    InterviewOutcome,
+    ReferenceOutcome,
+    SessionKind,
+)
+from .services import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
+
+
+def enum_choices(enum_cls) -> list[tuple[str, str]]:
+    """Return (value, label) pairs for a labelled enum."""
+    return [(m.value, m.label) for m in enum_cls]
+
+
+class EnumSelectField(SelectField):
+    """A select over a labelled enum that hands back the enum member."""
+
+    def __init__(self, label, enum_cls, **kwargs):
+        super().__init__(label, choices=lambda: enum_choices(enum_cls), coerce=enum_cls,
+                         validators=[InputRequired()], **kwargs)
+
+
+def _later_than(other: str, message):
+    def check(form, field):
+        earlier = getattr(form, other).data
+        if field.data and earlier and field.data <= earlier:
+            raise ValidationError(message)
+    return check
+
+
+def _yes_no(label):
+    return RadioField(label, choices=[("yes", _l("Yes")), ("no", _l("No"))],
+                      validators=[InputRequired()])
+
+
+# --- Mentors -------------------------------------------------------------------------------
+
+class MentorProfileForm(FlaskForm):
+    """The mentor's file; interests are compared with mentees' for suggestions."""
+
+    application_date = DateField(_l("Application date"), validators=[DataRequired()])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    district = SelectField(_l("District"), choices=district_choices,
+                           validators=[DataRequired()])
+    interests = StringField(_l("Interests"), validators=[Length(max=300)],
+                            description=_l("Separated by commas, e.g. fútbol, música, dibujo."))
+    preferences = StringField(_l("Preferences"), validators=[Length(max=300)],
+                              description=_l("What the mentor asked for: ages, languages…"))
+    max_mentees = IntegerField(_l("Maximum mentees"), default=1,
+                               validators=[InputRequired(), NumberRange(min=1, max=5)])
+    inactive_since = DateField(_l("Inactive since"), validators=[Optional()],
+                               description=_l("Set when the mentor steps back."))
+    submit = SubmitField(_l("Save"))
+
+    def profile_data(self) -> dict:
+        """Return the profile fields as a dict for the services."""
+        data = {name: self[name].data for name in (
+            "application_date", "phone", "district", "interests", "preferences", "max_mentees",
+            "inactive_since")}
+        data["phone"] = (data["phone"] or "").strip() or None
+        data["interests"] = (data["interests"] or "").strip()
+        data["preferences"] = (data["preferences"] or "").strip()
+        return data
+
+
+class NewMentorForm(MentorProfileForm):
+    """Create the account and the file together, or open a file for an existing account."""
+
+    user_id = SelectField(_l("Account"), coerce=int, default=0,
+                          description=_l("Choose an existing mentor account, or create one."))
+    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
+    inactive_since = None
+
+    def validate_full_name(self, field) -> None:
+        if not self.user_id.data and not (field.data or "").strip():
+            raise ValidationError(_l("Write the name for the new account."))
+
+    def validate_email(self, field) -> None:
+        if not self.user_id.data and not (field.data or "").strip():
+            raise ValidationError(_l("Write the email for the new account."))
+
+    def profile_data(self) -> dict:
+        """Return the profile fields; a new file is never inactive."""
+        data = {name: self[name].data for name in (
+            "application_date", "phone", "district", "interests", "preferences", "max_mentees")}
+        data["phone"] = (data["phone"] or "").strip() or None
+        return data
+
+
+class InterviewForm(FlaskForm):
+    held_on = DateField(_l("Interview date"), validators=[DataRequired()])
+    outcome = EnumSelectField(_l("Outcome"), InterviewOutcome)
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=4000)])
+    submit = SubmitField(_l("Save interview"))
+
+
+class ReferenceForm(FlaskForm):
+    referee_name = StringField(_l("Referee's name"), validators=[DataRequired(), Length(max=120)])
+    relation = StringField(_l("Relation to the mentor"),
+                           validators=[DataRequired(), Length(max=80)])
+    contacted_on = DateField(_l("Contacted on"), validators=[DataRequired()])
+    outcome = EnumSelectField(_l("Outcome"), ReferenceOutcome)
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=4000)])
+    submit = SubmitField(_l("Save reference"))
+
+
+class BackgroundCheckForm(FlaskForm):
+    checked_on = DateField(_l("Date of the certificate"), validators=[DataRequired()])
+    result = EnumSelectField(_l("Result"), CheckResult)
+    expires_on = DateField(_l("Expires on"), validators=[
+        DataRequired(), _later_than("checked_on", _l("The expiry must be after the check date."))])
+    submit = SubmitField(_l("Save background check"))
+
+
+class TrainingForm(FlaskForm):
+    held_on = DateField(_l("Training date"), validators=[DataRequired()])
+    hours = DecimalField(_l("Hours"), places=1,
+                         validators=[InputRequired(), NumberRange(min=0.5, max=99)])
+    topics = StringField(_l("Topics"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("Save training"))
+
+
+class DecisionForm(FlaskForm):
+    decided_on = DateField(_l("Decision date"), validators=[DataRequired()])
+    approved = _yes_no(_l("Approved to mentor"))
+    reason = StringField(_l("Reason"), validators=[Length(max=300)])
+    submit = SubmitField(_l("Save decision"))
+
+    def validate_reason(self, field) -> None:
+        if self.approved.data == "no" and not (field.data or "").strip():
+            raise ValidationError(_l("Say why the mentor was not approved."))
+
+    def populate_obj(self, obj) -> None:
+        """Store the yes/no answer as a boolean."""
+        obj.decided_on, obj.approved = self.decided_on.data, self.approved.data == "yes"
+        obj.reason = (self.reason.data or "").strip()
+
+
+# --- Mentees and consent -------------------------------------------------------------------
+
+class MenteeForm(VersionedForm):
+    """A mentee's record: the minimum the programme needs, and the guardian's contact."""
+
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
+    last_names = StringField(_l("Last names"), validators=[DataRequired(), Length(max=120)])
+    date_of_birth = DateField(_l("Date of birth"), validators=[DataRequired()])
+    school_id = SelectField(_l("School"), coerce=int, default=0)
+    district = SelectField(_l("District"), choices=district_choices,
+                           validators=[DataRequired()])
+    interests = StringField(_l("Interests"), validators=[Length(max=300)],
+                            description=_l("Separated by commas, e.g. fútbol, música, dibujo."))
+    preferences = StringField(_l("Preferences"), validators=[Length(max=300)],
+                              description=_l("What the young person or family asked for."))
+    guardian_name = StringField(_l("Guardian's name"),
+                                validators=[DataRequired(), Length(max=120)])
+    guardian_relation = StringField(_l("Guardian's relation"),
+                                    validators=[DataRequired(), Length(max=60)])
+    guardian_phone = StringField(_l("Guardian's phone"),
+                                 validators=[DataRequired(), Length(max=30)])
+    referred_on = DateField(_l("Referred on"), validators=[DataRequired()])
+    submit = SubmitField(_l("Save"))
+
+    def mentee_data(self) -> dict:
+        """Return the mentee fields as a dict for the services."""
+        data = {name: self[name].data for name in (
+            "first_name", "last_names", "date_of_birth", "school_id", "district", "interests",
+            "preferences", "guardian_name", "guardian_relation", "guardian_phone",
+            "referred_on")}
+        data["school_id"] = data["school_id"] or None
+        return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+
+
+class StudentSearchForm(FlaskForm):
+    """Find the workshop participant a mentee was referred from, by name within a school."""
+
+    class Meta:
+        csrf = False
+
+    school_id = SelectField(_l("School"), coerce=int, default=0)
+    q = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+
+
+class ConsentForm(FlaskForm):
+    given_by = StringField(_l("Given by"), validators=[DataRequired(), Length(max=120)])
+    relation = StringField(_l("Relation to the mentee"),
+                           validators=[DataRequired(), Length(max=60)])
+    given_on = DateField(_l("Date"), validators=[DataRequired()])
+    method = EnumSelectField(_l("How it was given"), ConsentMethod)
+    covers_participation = BooleanField(_l("Participation in the mentoring programme"))
+    covers_data_sharing = BooleanField(_l("Sharing data with the school"))
+    covers_photos = BooleanField(_l("Photos"))
+    submit = SubmitField(_l("Save consent"))
+
+    def validate_covers_photos(self, field) -> None:
+        if not (self.covers_participation.data or self.covers_data_sharing.data or field.data):
+            raise ValidationError(_l("Tick at least one thing the consent covers."))
+
+
+class WithdrawConsentForm(FlaskForm):
+    withdrawn_on = DateField(_l("Withdrawn on"), validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("Withdraw consent"))
+
+
+# --- Matches -------------------------------------------------------------------------------
+
+class ProposeMatchForm(FlaskForm):
+    mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[DataRequired()])
+    goals = TextAreaField(_l("Goals"), validators=[Length(max=4000)])
+    submit = SubmitField(_l("Propose match"))
+
+
+class ActivateMatchForm(FlaskForm):
+    agreement_signed_on = DateField(_l("Agreement signed on"), validators=[DataRequired()])
+    first_meeting_on = DateField(_l("First meeting"), validators=[DataRequired()])
+    start_date = DateField(_l("Start date"), validators=[DataRequired()])
+    expected_end = DateField(_l("Expected end"), validators=[DataRequired()])
+    submit = SubmitField(_l("Activate match"))
+
+
+class CloseMatchForm(FlaskForm):
+    closed_on = DateField(_l("Closure date"), validators=[DataRequired()])
+    closure_type = EnumSelectField(_l("Planned or unplanned"), ClosureType)
+    closure_reason = EnumSelectField(_l("Reason"), ClosureReason)
+    exit_notes = TextAreaField(_l("Exit notes"), validators=[DataRequired(), Length(max=4000)])
+    rematch = _yes_no(_l("Offer the mentee a new mentor?"))
+    submit = SubmitField(_l("Close match"))
+
+
+class PauseMatchForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("Pause match"))
+
+
+class CheckInForm(FlaskForm):
+    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    method = EnumSelectField(_l("How"), SessionKind)
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=4000)])
+    submit = SubmitField(_l("Save check-in"))
+
+
+# --- Sessions and alerts -------------------------------------------------------------------
+
+class SessionForm(FlaskForm):
+    """A mentor's log of one meeting; a concern alerts the coordinators at once."""
+
+    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[
+        InputRequired(), NumberRange(min=MIN_SESSION_MINUTES, max=MAX_SESSION_MINUTES)],
+        render_kw={"inputmode": "numeric", "min": MIN_SESSION_MINUTES,
+                   "max": MAX_SESSION_MINUTES})
+    kind = EnumSelectField(_l("Kind"), SessionKind)
+    activity = StringField(_l("Activity"), validators=[DataRequired(), Length(max=200)])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=4000)])
+    safeguarding_concern = BooleanField(_l("I have a safeguarding concern"))
+    concern_details = TextAreaField(
+        _l("What worries you"), validators=[Length(max=4000)],
+        description=_l("The coordinators are alerted at once. If a child is in danger now, "
+                       "call 105 (police) first."))
+    submit = SubmitField(_l("Save session"))
+
+    def validate_concern_details(self, field) -> None:
+        if self.safeguarding_concern.data and not (field.data or "").strip():
+            raise ValidationError(_l("Describe the concern."))
+
+    def session_data(self) -> dict:
+        """Return the log fields as keyword arguments for the services."""
+        return {"held_on": self.held_on.data, "duration_minutes": self.duration_minutes.data,
+                "kind": self.kind.data, "activity": self.activity.data.strip(),
+                "notes": (self.notes.data or "").strip(),
+                "concern": bool(self.safeguarding_concern.data),
+                "concern_details": (self.concern_details.data or "").strip()}
+
+
+class FollowUpForm(FlaskForm):
+    notes = TextAreaField(_l("Follow-up"), validators=[DataRequired(), Length(max=4000)],
+                          description=_l("Who was contacted, what was decided."))
+    submit = SubmitField(_l("Record follow-up"))

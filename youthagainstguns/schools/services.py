@@ -1,0 +1,85 @@
+"""Change schools, venues and blackout dates. Services flush and audit; the view commits."""
+from datetime import date
+
+import sqlalchemy as sa
+
+from ..audit.services import record
+from ..auth.models import User
+from ..extensions import db
+from ..timeutil import utcnow
+from .districts import DISTRICTS
+from .models import BlackoutDate, School, VenueKind
+
+
+def school_query(*, q: str | None = None, kind: str | None = None,
+                 district: str | None = None, include_archived: bool = False) -> sa.Select:
+    """Return the select for the venue list; unknown filter values are ignored."""
+    query = sa.select(School).order_by(School.name, School.id)
+    if q and q.strip():
+        like = f"%{q.strip()}%"
+        query = query.where(sa.or_(School.name.ilike(like), School.district.ilike(like),
+                                   School.official_code.ilike(like)))
+    if kind in {k.value for k in VenueKind}:
+        query = query.where(School.kind == VenueKind(kind))
+    if district in DISTRICTS:
+        query = query.where(School.district == district)
+    if not include_archived:
+        query = query.where(School.archived_at.is_(None))
+    return query
+
+
+def _apply_fields(school: School, data: dict) -> None:
+    school.name = data["name"].strip()
+    school.kind = VenueKind(data["kind"])
+    school.district = data["district"]
+    school.address = data["address"].strip()
+    school.official_code = (data.get("official_code") or "").strip() or None
+    school.phone = (data.get("phone") or "").strip() or None
+
+
+def create_school(data: dict) -> School:
+    """Add a venue from validated form data."""
+    school = School()
+    _apply_fields(school, data)
+    db.session.add(school)
+    db.session.flush()
+    record("school.create", school, f"kind={school.kind.value}")
+    return school
+
+
+def update_school(school: School, data: dict) -> None:
+    """Change a venue's facts from validated form data."""
+    _apply_fields(school, data)
+    db.session.flush()
+    record("school.update", school)
+
+
+def set_archived(school: School, archived: bool) -> None:
+    """Archive a venue (kept for history, offered for no new workshop) or bring it back."""
+    school.archived_at = utcnow() if archived else None
+    db.session.flush()
+    record("school.archive" if archived else "school.unarchive", school)
+
+
+def add_blackout(school: School, starts_on: date, ends_on: date, reason: str) -> BlackoutDate:
+    """Add days on which the venue takes no workshops."""
+    blackout = BlackoutDate(school=school, starts_on=starts_on, ends_on=ends_on,
+                            reason=reason.strip())
+    db.session.add(blackout)
+    db.session.flush()
+    record("school.blackout_add", school, f"blackout={blackout.id}")
+    return blackout
+
+
+def delete_blackout(blackout: BlackoutDate) -> None:
+    """Remove a blackout period."""
+    record("school.blackout_delete", blackout.school, f"blackout={blackout.id}")
+    db.session.delete(blackout)
+    db.session.flush()
+
+
+def contacts_of(school: School) -> list[User]:
+    """Return the school contact accounts of a venue, by name."""
+    return list(db.session.scalars(
+        sa.select(User).where(User.school_id == school.id).order_by(User.full_name)
+    ))

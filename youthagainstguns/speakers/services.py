@@ -1,0 +1,160 @@
+"""Speakers: vetting state, list query and changes. Services flush and audit; views commit."""
+import enum
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..audit.services import record
+from ..auth.models import User
+from ..extensions import db
+from ..schools.districts import DISTRICTS
+from ..timeutil import today_lima, utcnow
+from .models import Speaker, SpeakerExcludedDistrict, SpeakerUnavailability, VettingDecision
+
+# Coordinators need this long to renew a vetting before it lapses.
+RENEWAL_WARNING_DAYS = 30
+
+
+class VettingState(enum.StrEnum):
+    """Where a speaker's vetting stands on a given day."""
+
+    VALID = "valid"
+    EXPIRING = "expiring"
+    LAPSED = "lapsed"
+    PENDING = "pending"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        """Return the state's name in the user's language."""
+        return str(VETTING_STATE_LABELS[self])
+
+    @property
+    def badge(self) -> str:
+        """Return the badge colour class for the state."""
+        return {VettingState.VALID: "badge-ok", VettingState.EXPIRING: "badge-warn",
+                VettingState.PENDING: "badge-warn"}.get(self, "badge-bad")
+
+
+VETTING_STATE_LABELS = {
+    VettingState.VALID: _l("Vetting valid"),
+    VettingState.EXPIRING: _l("Vetting expires soon"),
+    VettingState.LAPSED: _l("Vetting lapsed"),
+    VettingState.PENDING: _l("Vetting pending"),
+    VettingState.REJECTED: _l("Vetting rejected"),
+}
+
+
+def vetting_state(speaker: Speaker, day: date | None = None) -> VettingState:
+    """Tell where the speaker's vetting stands on `day` (today in Lima by default)."""
+    day = day or today_lima()
+    if speaker.vetting_decision == VettingDecision.PENDING:
+        return VettingState.PENDING
+    if speaker.vetting_decision == VettingDecision.REJECTED:
+        return VettingState.REJECTED
+    if not speaker.vetting_valid_on(day):
+        return VettingState.LAPSED
+    if speaker.vetting_renewal_on - day <= timedelta(days=RENEWAL_WARNING_DAYS):
+        return VettingState.EXPIRING
+    return VettingState.VALID
+
+
+def speaker_query(*, q: str | None = None, show: str | None = None) -> sa.Select:
+    """Return the select for the speakers list: search by alias or topic, filter by state."""
+    query = sa.select(Speaker).order_by(Speaker.alias)
+    if q and q.strip():
+        like = f"%{q.strip()}%"
+        query = query.where(sa.or_(Speaker.alias.ilike(like), Speaker.topics.ilike(like)))
+    if show == "archived":
+        return query.where(Speaker.archived_at.is_not(None))
+    query = query.where(Speaker.archived_at.is_(None))
+    if show == "active":
+        query = query.where(Speaker.active.is_(True))
+    elif show == "inactive":
+        query = query.where(Speaker.active.is_(False))
+    return query
+
+
+_TEXT_FIELDS = ("alias", "legal_name", "bio", "topics", "languages", "conditions_notes")
+_OPTIONAL_FIELDS = ("phone", "email")
+_FLAGS = ("active", "requires_teacher_present", "group_settings_only")
+
+
+def _apply_fields(speaker: Speaker, data: dict, by: User) -> None:
+    for name in _TEXT_FIELDS:
+        setattr(speaker, name, (data.get(name) or "").strip())
+    for name in _OPTIONAL_FIELDS:
+        setattr(speaker, name, (data.get(name) or "").strip() or None)
+    for name in _FLAGS:
+        setattr(speaker, name, bool(data.get(name)))
+    decision = VettingDecision(data["vetting_decision"])
+    if decision != speaker.vetting_decision:
+        # Whoever changes the decision is its reviewer, recorded for accountability.
+        speaker.vetting_reviewer_id = by.id
+        speaker.vetting_date = data.get("vetting_date") or today_lima()
+    else:
+        speaker.vetting_date = data.get("vetting_date") or speaker.vetting_date
+    speaker.vetting_decision = decision
+    speaker.vetting_renewal_on = data.get("vetting_renewal_on")
+    _set_excluded_districts(speaker, data.get("excluded_districts") or [])
+
+
+def _set_excluded_districts(speaker: Speaker, districts: list[str]) -> None:
+    wanted = {d for d in districts if d in DISTRICTS}
+    for row in list(speaker.excluded_districts):
+        if row.district not in wanted:
+            speaker.excluded_districts.remove(row)
+    present = {row.district for row in speaker.excluded_districts}
+    for district in sorted(wanted - present):
+        speaker.excluded_districts.append(SpeakerExcludedDistrict(district=district))
+
+
+def create_speaker(data: dict, by: User) -> Speaker:
+    """Add a speaker from validated form data."""
+    speaker = Speaker(vetting_decision=VettingDecision.PENDING, excluded_districts=[])
+    _apply_fields(speaker, data, by)
+    db.session.add(speaker)
+    db.session.flush()
+    record("speaker.create", speaker, f"vetting={speaker.vetting_decision.value}")
+    return speaker
+
+
+def update_speaker(speaker: Speaker, data: dict, by: User) -> None:
+    """Change a speaker from validated form data; a changed decision records its reviewer."""
+    before = speaker.vetting_decision
+    _apply_fields(speaker, data, by)
+    db.session.flush()
+    summary = f"vetting {before.value}->{speaker.vetting_decision.value}" \
+        if before != speaker.vetting_decision else ""
+    record("speaker.update", speaker, summary)
+
+
+def set_archived(speaker: Speaker, archived: bool) -> None:
+    """Archive a speaker (kept for history, never scheduled) or bring them back."""
+    speaker.archived_at = utcnow() if archived else None
+    db.session.flush()
+    record("speaker.archive" if archived else "speaker.unarchive", speaker)
+
+
+def record_identity_view(speaker: Speaker) -> None:
+    """Audit that the current user was shown the speaker's legal identity."""
+    record("speaker.view_identity", speaker)
+
+
+def add_unavailability(speaker: Speaker, starts_at: datetime, ends_at: datetime,
+                       reason: str) -> SpeakerUnavailability:
+    """Add a period (aware UTC datetimes) in which the speaker cannot give workshops."""
+    period = SpeakerUnavailability(speaker=speaker, starts_at=starts_at, ends_at=ends_at,
+                                   reason=(reason or "").strip())
+    db.session.add(period)
+    db.session.flush()
+    record("speaker.unavailability_add", speaker, f"period={period.id}")
+    return period
+
+
+def delete_unavailability(period: SpeakerUnavailability) -> None:
+    """Remove an unavailability period."""
+    record("speaker.unavailability_delete", period.speaker, f"period={period.id}")
+    db.session.delete(period)
+    db.session.flush()

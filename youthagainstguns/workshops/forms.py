@@ -1,0 +1,198 @@
+"""Forms for scheduling workshops, rosters and attendance."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..extensions import db
+from ..forms import VersionedForm
+from ..schools.districts import district_choices
+from ..schools.models import School
+from ..speakers.models import Speaker
+from ..timeutil import lima_to_utc
+from .models import AttendanceStatus, RosterEntry, WorkshopStatus
+
+MAX_CAPACITY = 2000
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A set of checkboxes: easier than a multi-select on a phone or with a keyboard."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def venue_choices() -> list[tuple[int, str]]:
+    """Return (id, "name — district") for venues that take workshops."""
+    rows = db.session.execute(sa.select(School.id, School.name, School.district)
+                              .where(School.archived_at.is_(None)).order_by(School.name)).all()
+    return [(r.id, f"{r.name} — {r.district}") for r in rows]
+
+
+def speaker_choices() -> list[tuple[int, str]]:
+    """Return (id, alias) for active speakers."""
+    rows = db.session.execute(sa.select(Speaker.id, Speaker.alias).where(
+        Speaker.active.is_(True), Speaker.archived_at.is_(None)).order_by(Speaker.alias)).all()
+    return [(r.id, r.alias) for r in rows]
+
+
+class WorkshopForm(VersionedForm):
+    """Create, edit or reschedule a workshop. Times are entered in Lima."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
+    topic = StringField(_l("Topic"), validators=[Optional(), Length(max=120)])
+    venue_id = SelectField(_l("Venue"), coerce=int, validators=[DataRequired(
+        message=_l("Choose a venue."))])
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    start_time = TimeField(_l("Starts at"), validators=[DataRequired()])
+    end_time = TimeField(_l("Ends at"), validators=[DataRequired()])
+    capacity = IntegerField(_l("Capacity (students)"),
+                            validators=[DataRequired(), NumberRange(min=1, max=MAX_CAPACITY)])
+    speaker_ids = MultiCheckboxField(_l("Speakers"), coerce=int, validators=[DataRequired(
+        message=_l("Choose at least one speaker."))])
+    target_grades = StringField(_l("Target grades"), validators=[Optional(), Length(max=120)],
+                                description=_l("For example: 3.º and 4.º of secondary school"))
+    notes = TextAreaField(_l("Notes for the team"), validators=[Optional(), Length(max=2000)])
+    # Shown only when soft conflicts were found: the coordinator accepts them with a reason.
+    ack_keys = HiddenField()
+    acknowledge = BooleanField(_l("I have read these warnings and want to save anyway"))
+    ack_reason = StringField(_l("Why is this acceptable?"),
+                             validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, seats_taken: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._seats_taken = seats_taken
+        self.venue_id.choices = [(0, _l("Choose a venue"))] + venue_choices()
+        self.speaker_ids.choices = speaker_choices()
+
+    def validate_end_time(self, field) -> None:
+        if self.start_time.data and field.data and field.data <= self.start_time.data:
+            raise ValidationError(_l("The end must be after the start."))
+
+    def validate_capacity(self, field) -> None:
+        if field.data is not None and field.data < self._seats_taken:
+            raise ValidationError(_l(
+                "%(n)d students are already on the roster; the capacity cannot be lower.",
+                n=self._seats_taken))
+
+    def times(self) -> tuple[datetime, datetime]:
+        """Return the start and end as UTC instants."""
+        return (lima_to_utc(self.day.data, self.start_time.data),
+                lima_to_utc(self.day.data, self.end_time.data))
+
+    def acknowledged(self, soft_keys: set[str]) -> bool:
+        """Tell whether the coordinator accepted exactly the warnings now shown, with a reason."""
+        shown = set((self.ack_keys.data or "").split())
+        if not soft_keys <= shown or not self.acknowledge.data:
+            return False
+        if not (self.ack_reason.data or "").strip():
+            self.ack_reason.errors.append(_l("Say why these warnings are acceptable."))
+            return False
+        return True
+
+
+class WorkshopFilterForm(FlaskForm):
+    """Filters above the list and the calendar (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    district = SelectField(_l("District"), validators=[Optional()])
+    school = SelectField(_l("School or venue"), coerce=int, default=0, validators=[Optional()])
+    speaker = SelectField(_l("Speaker"), coerce=int, default=0, validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def __init__(self, *args, staff: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.district.choices = [("", _l("All districts"))] + district_choices()
+        self.status.choices = [("", _l("All statuses"))] + [(s.value, s.label)
+                                                           for s in WorkshopStatus]
+        if staff:
+            self.school.choices = [(0, _l("All venues"))] + [
+                (i, n.split(" — ")[0]) for i, n in venue_choices()]
+            self.speaker.choices = [(0, _l("All speakers"))] + speaker_choices()
+        else:
+            for name in ("district", "school", "speaker"):
+                delattr(self, name)
+
+    def value(self, name: str):
+        """Return a field's value, or None when it is absent, empty or invalid."""
+        field = self._fields.get(name)
+        return None if field is None or field.errors else (field.data or None)
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for cancelling"),
+                           validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("Cancel the workshop"))
+
+
+class RosterUploadForm(FlaskForm):
+    file = FileField(_l("Class list (CSV)"), validators=[
+        FileRequired(message=_l("Choose a CSV file.")),
+        FileAllowed(["csv", "txt"], message=_l("The file must be a .csv file.")),
+    ], description=_l("UTF-8 or Excel's “CSV (separated by commas or semicolons)”; "
+                      "up to 2,000 students."))
+    submit = SubmitField(_l("Preview"))
+
+
+class RosterConfirmForm(FlaskForm):
+    token = HiddenField()
+    acknowledge = BooleanField(_l("Raise the capacity to fit everyone"))
+    ack_reason = StringField(_l("Why is a larger group acceptable?"),
+                             validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Import these students"))
+
+
+class StudentForm(FlaskForm):
+    """One student typed by hand, or a walk-in at the door."""
+
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
+    last_names = StringField(_l("Last names"), validators=[DataRequired(), Length(max=120)])
+    grade = StringField(_l("Grade"), validators=[Optional(), Length(max=30)])
+    section = StringField(_l("Section"), validators=[Optional(), Length(max=10)])
+    code = StringField(_l("Student code"), validators=[Optional(), Length(max=30)])
+    submit = SubmitField(_l("Add student"))
+
+
+class WalkInForm(StudentForm):
+    code = None
+    submit = SubmitField(_l("Add walk-in"))
+
+
+def attendance_form(entries: Sequence[RosterEntry]) -> FlaskForm:
+    """Build a form with one present/late/excused/absent choice per roster line."""
+
+    class AttendanceForm(FlaskForm):
+        all_present = SubmitField(_l("All present"))
+        submit = SubmitField(_l("Save attendance"))
+
+    choices = [(s.value, s.label) for s in AttendanceStatus]
+    for entry in entries:
+        setattr(AttendanceForm, f"e{entry.id}", RadioField(
+            choices=choices, validators=[Optional()], validate_choice=True,
+            default=entry.status.value if entry.status else None))
+    return AttendanceForm()

@@ -1,0 +1,262 @@
+"""Class lists from CSV: decode, parse, validate every row, and match students already known.
+
+Between the preview and the confirmation the parsed rows travel in a signed, expiring token
+(HMAC with the app's secret key, bound to the workshop and the user): the server keeps no copy
+of children's names on disk or in a table, works the same with several workers, and a token
+that was altered, belongs to another workshop or user, or is older than an hour is refused.
+The confirmation re-matches the rows against the database, which may have changed meanwhile.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ..extensions import db
+from .models import RosterEntry, Student
+
+MAX_ROWS = 2000
+TOKEN_MAX_AGE = 3600
+# Canonical field → header spellings accepted (compared after normalising: no accents,
+# lower case, spaces and dashes as underscores).
+HEADER_ALIASES = {
+    "first_name": ("nombres", "nombre", "first_name", "first_names", "firstname", "given_name"),
+    "last_names": ("apellidos", "apellido", "last_names", "last_name", "lastname", "surname",
+                   "surnames"),
+    "grade": ("grado", "grade", "year"),
+    "section": ("seccion", "section", "aula", "class"),
+    "code": ("codigo", "code", "student_code", "codigo_estudiante", "codigo_del_estudiante"),
+}
+REQUIRED = ("first_name", "last_names")
+MAX_LENGTHS = {"first_name": 80, "last_names": 120, "grade": 30, "section": 10, "code": 30}
+FIELD_LABELS = {
+    "first_name": _l("First name"), "last_names": _l("Last names"), "grade": _l("Grade"),
+    "section": _l("Section"), "code": _l("Student code"), "file": _l("File"),
+}
+TEMPLATE_HEADER = ("nombres", "apellidos", "grado", "seccion", "codigo")
+TEMPLATE_EXAMPLE = ("María José", "Quispe Huamán", "4.º secundaria", "B", "")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One valid student line of an uploaded file."""
+
+    line: int
+    first_name: str
+    last_names: str
+    grade: str = ""
+    section: str = ""
+    code: str = ""
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        """Return what makes two lines the same student at one school."""
+        return student_identity(self.first_name, self.last_names, self.grade, self.section)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong with one line (line 0: with the file as a whole)."""
+
+    line: int
+    field: str
+    problem: str
+
+    @property
+    def field_label(self) -> str:
+        """Return the field's name in the user's language."""
+        return str(FIELD_LABELS.get(self.field, self.field))
+
+
+@dataclass
+class ParsedRoster:
+    """The result of reading a file: the good rows and every error."""
+
+    rows: list[RosterRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the file can be imported as a whole."""
+        return not self.errors and bool(self.rows)
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """A row and what importing it will do."""
+
+    row: RosterRow
+    student_id: int | None = None  # an existing student this row is
+    skip_reason: str = ""  # non-empty: the row adds nobody
+
+    @property
+    def adds_entry(self) -> bool:
+        """Tell whether the row puts someone on the roster."""
+        return not self.skip_reason
+
+
+def normalise(text: str) -> str:
+    """Return text without accents, case or repeated spaces, for comparing names."""
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", text or "")
+                       if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def student_identity(first_name: str, last_names: str, grade: str, section: str) -> tuple:
+    """Return the normalised names, grade and section that identify a student at a school."""
+    return tuple(normalise(v) for v in (first_name, last_names, grade, section))
+
+
+def decode(data: bytes) -> str | None:
+    """Decode UTF-8 (with or without BOM) or else Windows-1252; None if neither fits."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def parse(data: bytes) -> ParsedRoster:
+    """Read a class list and validate every row; nothing touches the database."""
+    text = decode(data)
+    if text is None:
+        return _file_error(_("The file is neither UTF-8 nor Windows-1252 text. Save it as CSV."))
+    lines = text.splitlines()
+    header_line = next((ln for ln in lines if ln.strip()), "")
+    if not header_line:
+        return _file_error(_("The file is empty."))
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    columns, header_errors = _columns(next(reader))
+    if header_errors:
+        return ParsedRoster(errors=header_errors)
+    result, count = ParsedRoster(), 0
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            return _file_error(_("The file has more than %(n)d students. Split it in parts.",
+                                 n=MAX_ROWS))
+        _read_row(reader.line_num, cells, columns, result)
+    if not result.rows and not result.errors:
+        result.errors.append(RowError(0, "file", _("The file has no students.")))
+    return result
+
+
+def _file_error(problem: str) -> ParsedRoster:
+    return ParsedRoster(errors=[RowError(0, "file", problem)])
+
+
+def _header_key(cell: str) -> str:
+    return re.sub(r"[\s\-.]+", "_", normalise(cell)).strip("_")
+
+
+def _columns(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
+    """Map canonical fields to column positions from a Spanish or English header."""
+    lookup = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = lookup.get(_header_key(cell))
+        if name and name not in columns:
+            columns[name] = index
+    missing = [str(FIELD_LABELS[n]) for n in REQUIRED if n not in columns]
+    if missing:
+        return columns, [RowError(1, "file", _(
+            "The first line must name the columns; missing: %(names)s. Download the template.",
+            names=", ".join(missing)))]
+    return columns, []
+
+
+def _read_row(line: int, cells: list[str], columns: dict[str, int],
+              result: ParsedRoster) -> None:
+    values, errors = {}, []
+    for name, index in columns.items():
+        value = " ".join((cells[index] if index < len(cells) else "").split())
+        if name in REQUIRED and not value:
+            errors.append(RowError(line, name, _("This field is required.")))
+        elif len(value) > MAX_LENGTHS[name]:
+            errors.append(RowError(line, name, _("Longer than %(n)d characters.",
+                                                 n=MAX_LENGTHS[name])))
+        elif CONTROL_CHARS.search(value):
+            errors.append(RowError(line, name, _("Contains characters that are not allowed.")))
+        values[name] = value
+    if errors:
+        result.errors.extend(errors)
+    else:
+        result.rows.append(RosterRow(line=line, **values))
+
+
+def plan(rows: Iterable[RosterRow], school_id: int, workshop_id: int) -> list[PlannedRow]:
+    """Match rows to students already at the school and mark those already on the roster.
+
+    Two queries whatever the size: the school's students, and the roster's student ids.
+    """
+    known = db.session.execute(
+        sa.select(Student.id, Student.first_name, Student.last_names, Student.grade,
+                  Student.section, Student.student_code).where(Student.school_id == school_id)
+    ).all()
+    by_identity = {student_identity(s.first_name, s.last_names, s.grade, s.section): s.id
+                   for s in known}
+    by_code = {normalise(s.student_code): s.id for s in known if s.student_code}
+    on_roster = set(db.session.scalars(
+        sa.select(RosterEntry.student_id).where(RosterEntry.workshop_id == workshop_id)))
+    planned, seen = [], {}
+    for row in rows:
+        student_id = (by_code.get(normalise(row.code)) if row.code else None) \
+            or by_identity.get(row.identity)
+        if row.identity in seen:
+            skip = _("Same student as line %(line)d.", line=seen[row.identity])
+        elif student_id in on_roster:
+            skip = _("Already on the roster.")
+        else:
+            skip = ""
+        seen.setdefault(row.identity, row.line)
+        planned.append(PlannedRow(row, student_id, skip))
+    return planned
+
+
+def _serializer(workshop_id: int, user_id: int) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"],
+                                  salt=f"roster-import:{workshop_id}:{user_id}")
+
+
+def sign_rows(rows: list[RosterRow], workshop_id: int, user_id: int) -> str:
+    """Return a token carrying the parsed rows to the confirmation step."""
+    return _serializer(workshop_id, user_id).dumps([asdict(r) for r in rows])
+
+
+def unsign_rows(token: str, workshop_id: int, user_id: int) -> list[RosterRow] | None:
+    """Return the rows from a token, or None if it was altered, is foreign or expired."""
+    try:
+        data = _serializer(workshop_id, user_id).loads(token or "", max_age=TOKEN_MAX_AGE)
+        return [RosterRow(**item) for item in data]
+    except (BadSignature, TypeError, ValueError):
+        return None
+
+
+def safe_cell(value: str) -> str:
+    """Defuse a cell that a spreadsheet would run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(header: Iterable[str], rows: Iterable[Iterable]) -> str:
+    """Write rows as CSV that Excel opens correctly (BOM) and safely (no formulas)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(h) for h in header])
+    writer.writerows([safe_cell(c) for c in row] for row in rows)
+    return buffer.getvalue()
