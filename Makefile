@@ -23,7 +23,8 @@ run: system-run $(VENV)/.run-installed translations
 	@echo "    admin@example.org  coordinacion@example.org  mentor@example.org"
 	@echo "    colegio@example.org  ponente@example.org"
 	@echo ""
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) --access-logfile - \
+	  --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
 
 test: system-test $(VENV)/.test-installed translations postgres
 	$(BIN)/ruff check youthagainstguns tests config.py wsgi.py bench

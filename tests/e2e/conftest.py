@@ -30,7 +30,7 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM,
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"],
+                 "--disable-component-update", "--disable-sync", "--lang=es-PE"],
     }
 
 

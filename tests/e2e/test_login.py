@@ -28,3 +28,17 @@ def test_wrong_password_shows_generic_message(page, live_server, make):
     user = make.user(Role.MENTOR)
     log_in(page, live_server, user.email, "wrong-password-123")
     expect(page.locator(".flash-error")).to_have_text("El correo o la contraseña no son correctos.")
+
+
+def test_navigation_fits_a_phone(phone, live_server, make, screenshot):
+    """On a phone, can a coordinator reach every section without sideways scrolling?"""
+    user = make.user(Role.COORDINATOR, full_name="Carla Coordinadora")
+    log_in(phone, live_server, user.email)
+    audit_link = phone.get_by_role("link", name="Registro de auditoría")
+    expect(audit_link).to_be_hidden()
+    screenshot(phone, "coordinator-home-phone-menu-closed")
+    phone.get_by_text("Menú").click()
+    expect(audit_link).to_be_visible()
+    overflow = phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    screenshot(phone, "coordinator-home-phone")
+    assert not overflow
