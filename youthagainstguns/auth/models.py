@@ -1,7 +1,6 @@
 """Accounts, roles, one-time password links and the login-failure ledger."""
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 
 from ..dbtypes import UTCDateTime, enum_type
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -20,28 +20,15 @@ if TYPE_CHECKING:
     from ..speakers.models import Speaker
 
 
-class Role(enum.StrEnum):
+class Role(LabelledEnum):
     """What kind of person an account belongs to; one role per account."""
 
-    ADMIN = "admin"
-    COORDINATOR = "coordinator"
-    MENTOR = "mentor"
-    SCHOOL = "school"
-    SPEAKER = "speaker"
+    ADMIN = "admin", _l("Administrator")
+    COORDINATOR = "coordinator", _l("Coordinator")
+    MENTOR = "mentor", _l("Mentor")
+    SCHOOL = "school", _l("School contact")
+    SPEAKER = "speaker", _l("Speaker")
 
-    @property
-    def label(self) -> str:
-        """Return the role's name in the user's language."""
-        return str(ROLE_LABELS[self])
-
-
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.COORDINATOR: _l("Coordinator"),
-    Role.MENTOR: _l("Mentor"),
-    Role.SCHOOL: _l("School contact"),
-    Role.SPEAKER: _l("Speaker"),
-}
 STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR)
 
 

@@ -1,7 +1,6 @@
 """Mentors' screening and training, mentees and guardian consent, matches and their sessions."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -11,6 +10,7 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from ..dbtypes import UTCDateTime, enum_type
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -20,100 +20,60 @@ if TYPE_CHECKING:
     from ..workshops.models import Student
 
 
-class Labelled(enum.StrEnum):
-    """An enum whose members have a translated label in LABELS."""
-
-    @property
-    def label(self) -> str:
-        """Return the member's name in the user's language."""
-        return str(ENUM_LABELS[self])
+class InterviewOutcome(LabelledEnum):
+    RECOMMENDED = "recommended", _l("Recommended")
+    NOT_RECOMMENDED = "not_recommended", _l("Not recommended")
 
 
-class InterviewOutcome(Labelled):
-    RECOMMENDED = "recommended"
-    NOT_RECOMMENDED = "not_recommended"
+class ReferenceOutcome(LabelledEnum):
+    POSITIVE = "positive", _l("Positive")
+    NEGATIVE = "negative", _l("Negative")
 
 
-class ReferenceOutcome(Labelled):
-    POSITIVE = "positive"
-    NEGATIVE = "negative"
+class CheckResult(LabelledEnum):
+    CLEAR = "clear", _l("No records")
+    NOT_CLEAR = "not_clear", _l("Records found")
 
 
-class CheckResult(Labelled):
-    CLEAR = "clear"
-    NOT_CLEAR = "not_clear"
+class ConsentMethod(LabelledEnum):
+    PAPER = "paper", _l("Signed on paper")
+    IN_PERSON = "in_person", _l("Given in person")
 
 
-class ConsentMethod(Labelled):
-    PAPER = "paper"
-    IN_PERSON = "in_person"
-
-
-class MatchStatus(Labelled):
+class MatchStatus(LabelledEnum):
     """proposed → active → closed; active ↔ paused when participation consent is withdrawn."""
 
-    PROPOSED = "proposed"
-    ACTIVE = "active"
-    PAUSED = "paused"
-    CLOSED = "closed"
+    PROPOSED = "proposed", _l("Proposed")
+    ACTIVE = "active", _l("Active")
+    PAUSED = "paused", _l("Paused")
+    CLOSED = "closed", _l("Closed")
 
 
-class ClosureType(Labelled):
-    PLANNED = "planned"
-    UNPLANNED = "unplanned"
+class ClosureType(LabelledEnum):
+    PLANNED = "planned", _l("Planned")
+    UNPLANNED = "unplanned", _l("Unplanned")
 
 
-class ClosureReason(Labelled):
-    COMPLETED_TERM = "completed_term"
-    MENTEE_MOVED = "mentee_moved"
-    MENTOR_WITHDREW = "mentor_withdrew"
-    MENTEE_WITHDREW = "mentee_withdrew"
-    LOST_CONTACT = "lost_contact"
-    CONSENT_WITHDRAWN = "consent_withdrawn"
-    SAFETY_CONCERN = "safety_concern"
-    OTHER = "other"
+class ClosureReason(LabelledEnum):
+    COMPLETED_TERM = "completed_term", _l("Completed the agreed term")
+    MENTEE_MOVED = "mentee_moved", _l("Mentee moved away")
+    MENTOR_WITHDREW = "mentor_withdrew", _l("Mentor withdrew")
+    MENTEE_WITHDREW = "mentee_withdrew", _l("Mentee or family withdrew")
+    LOST_CONTACT = "lost_contact", _l("Lost contact")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _l("Guardian withdrew consent")
+    SAFETY_CONCERN = "safety_concern", _l("Safety concern")
+    OTHER = "other", _l("Other")
 
 
-class SessionKind(Labelled):
-    IN_PERSON = "in_person"
-    PHONE = "phone"
-    VIDEO = "video"
+class SessionKind(LabelledEnum):
+    IN_PERSON = "in_person", _l("In person")
+    PHONE = "phone", _l("Phone")
+    VIDEO = "video", _l("Video call")
 
 
-class AlertKind(Labelled):
-    CONCERN = "concern"
-    CONSENT_WITHDRAWN = "consent_withdrawn"
-
-
-ENUM_LABELS = {
-    InterviewOutcome.RECOMMENDED: _l("Recommended"),
-    InterviewOutcome.NOT_RECOMMENDED: _l("Not recommended"),
-    ReferenceOutcome.POSITIVE: _l("Positive"),
-    ReferenceOutcome.NEGATIVE: _l("Negative"),
-    CheckResult.CLEAR: _l("No records"),
-    CheckResult.NOT_CLEAR: _l("Records found"),
-    ConsentMethod.PAPER: _l("Signed on paper"),
-    ConsentMethod.IN_PERSON: _l("Given in person"),
-    MatchStatus.PROPOSED: _l("Proposed"),
-    MatchStatus.ACTIVE: _l("Active"),
-    MatchStatus.PAUSED: _l("Paused"),
-    MatchStatus.CLOSED: _l("Closed"),
-    ClosureType.PLANNED: _l("Planned"),
-    ClosureType.UNPLANNED: _l("Unplanned"),
-    ClosureReason.COMPLETED_TERM: _l("Completed the agreed term"),
-    ClosureReason.MENTEE_MOVED: _l("Mentee moved away"),
-    ClosureReason.MENTOR_WITHDREW: _l("Mentor withdrew"),
-    ClosureReason.MENTEE_WITHDREW: _l("Mentee or family withdrew"),
-    ClosureReason.LOST_CONTACT: _l("Lost contact"),
-    ClosureReason.CONSENT_WITHDRAWN: _l("Guardian withdrew consent"),
-    ClosureReason.SAFETY_CONCERN: _l("Safety concern"),
-    ClosureReason.OTHER: _l("Other"),
-    SessionKind.IN_PERSON: _l("In person"),
-    SessionKind.PHONE: _l("Phone"),
-    SessionKind.VIDEO: _l("Video call"),
-    AlertKind.CONCERN: _l("Safeguarding concern"),
-    AlertKind.CONSENT_WITHDRAWN: _l("Consent withdrawn"),
-}
+class AlertKind(LabelledEnum):
+    CONCERN = "concern", _l("Safeguarding concern")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _l("Consent withdrawn")
 
 
 class MentorProfile(db.Model):

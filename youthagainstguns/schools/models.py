@@ -1,7 +1,6 @@
 """Schools and community venues, their contacts and their blackout dates."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -10,6 +9,7 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from ..dbtypes import UTCDateTime, enum_type
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -17,17 +17,11 @@ if TYPE_CHECKING:
     from ..auth.models import User
 
 
-class VenueKind(enum.StrEnum):
+class VenueKind(LabelledEnum):
     """A school or another place where a workshop can be held."""
 
-    SCHOOL = "school"
-    COMMUNITY_CENTRE = "community_centre"
-
-    @property
-    def label(self) -> str:
-        """Return the kind's name in the user's language."""
-        return str({VenueKind.SCHOOL: _l("School"),
-                    VenueKind.COMMUNITY_CENTRE: _l("Community centre")}[self])
+    SCHOOL = "school", _l("School")
+    COMMUNITY_CENTRE = "community_centre", _l("Community centre")
 
 
 class School(db.Model):

@@ -1,7 +1,6 @@
 """Credible messengers: a public alias, a restricted legal identity, vetting and conditions."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -10,6 +9,7 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from ..dbtypes import UTCDateTime, enum_type
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -17,24 +17,12 @@ if TYPE_CHECKING:
     from ..auth.models import User
 
 
-class VettingDecision(enum.StrEnum):
+class VettingDecision(LabelledEnum):
     """Outcome of a speaker's vetting review."""
 
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-    @property
-    def label(self) -> str:
-        """Return the decision's name in the user's language."""
-        return str(VETTING_LABELS[self])
-
-
-VETTING_LABELS = {
-    VettingDecision.PENDING: _l("Pending"),
-    VettingDecision.APPROVED: _l("Approved"),
-    VettingDecision.REJECTED: _l("Rejected"),
-}
+    PENDING = "pending", _l("Pending")
+    APPROVED = "approved", _l("Approved")
+    REJECTED = "rejected", _l("Rejected")
 
 
 class Speaker(db.Model):

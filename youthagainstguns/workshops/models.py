@@ -1,7 +1,6 @@
 """Workshops, their speakers, students on rosters, attendance and calendar feeds."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -12,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.models import Role
 from ..dbtypes import UTCDateTime, enum_type
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..timeutil import lima_day_bounds, to_lima, utcnow
 
@@ -21,55 +21,29 @@ if TYPE_CHECKING:
     from ..speakers.models import Speaker
 
 
-class WorkshopStatus(enum.StrEnum):
+class WorkshopStatus(LabelledEnum):
     """draft → scheduled → held → closed, or cancelled from draft or scheduled."""
 
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    HELD = "held"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        """Return the status name in the user's language."""
-        return str(WORKSHOP_STATUS_LABELS[self])
+    DRAFT = "draft", _l("Draft")
+    SCHEDULED = "scheduled", _l("Scheduled")
+    HELD = "held", _l("Held")
+    CLOSED = "closed", _l("Closed")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-WORKSHOP_STATUS_LABELS = {
-    WorkshopStatus.DRAFT: _l("Draft"),
-    WorkshopStatus.SCHEDULED: _l("Scheduled"),
-    WorkshopStatus.HELD: _l("Held"),
-    WorkshopStatus.CLOSED: _l("Closed"),
-    WorkshopStatus.CANCELLED: _l("Cancelled"),
-}
-
-
-class AttendanceStatus(enum.StrEnum):
+class AttendanceStatus(LabelledEnum):
     """What happened to one student at one workshop."""
 
-    PRESENT = "present"
-    LATE = "late"
-    EXCUSED = "excused"
-    ABSENT = "absent"
-
-    @property
-    def label(self) -> str:
-        """Return the status name in the user's language."""
-        return str(ATTENDANCE_LABELS[self])
+    PRESENT = "present", _l("Present")
+    LATE = "late", _l("Late")
+    EXCUSED = "excused", _l("Excused")
+    ABSENT = "absent", _l("Absent")
 
     @property
     def attended(self) -> bool:
         """Present and late students were there and earn a certificate."""
         return self in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
-
-ATTENDANCE_LABELS = {
-    AttendanceStatus.PRESENT: _l("Present"),
-    AttendanceStatus.LATE: _l("Late"),
-    AttendanceStatus.EXCUSED: _l("Excused"),
-    AttendanceStatus.ABSENT: _l("Absent"),
-}
 
 class WorkshopStateError(ValueError):
     """An illegal status change; its message is meant for the person who asked for it."""
@@ -171,6 +145,12 @@ class Workshop(db.Model):
     def can_manage_roster(self, user: User) -> bool:
         """Staff and the venue's own school contacts may change the roster."""
         return self.can_view(user)
+
+    def roster_open_for(self, user: User) -> bool:
+        """Staff change the roster until closing; a school contact until the workshop is held."""
+        if user.is_staff:
+            return self.roster_open
+        return self.status in (WorkshopStatus.DRAFT, WorkshopStatus.SCHEDULED)
 
     def can_take_attendance(self, user: User, now: datetime | None = None) -> bool:
         """Staff always; the venue's school contact only while it happens and never once closed."""
@@ -282,6 +262,7 @@ class ConflictAcknowledgement(db.Model):
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     workshop: so.Mapped[Workshop] = so.relationship(back_populates="acknowledgements")
+    by: so.Mapped[User | None] = so.relationship()
 
 
 class CalendarFeed(db.Model):
