@@ -56,19 +56,44 @@ def _url(app, rule, world):
         return url_for(rule.endpoint, **values)
 
 
+class _Session:
+    """A logged-in (or anonymous) browser session that each route starts from afresh."""
+
+    def __init__(self, client, auth, user):
+        self.client, self.auth, self.user = client, auth, user
+        self.start()
+
+    def start(self) -> None:
+        """Log in (or not) and remember the session cookie and its CSRF token."""
+        self.client.delete_cookie("session")
+        if self.user is not None:
+            assert self.auth.login(self.user.email).status_code == 302
+        self.csrf = self.auth.csrf_token("/login")
+        self.cookie = self.client.get_cookie("session").value
+
+    def restore(self) -> None:
+        """Put the remembered cookie back, undoing whatever the last route did to it."""
+        self.client.set_cookie("session", self.cookie)
+
+
+# Routes after which the remembered session is no longer valid and a fresh login is needed.
+SESSION_ENDING = {"auth.logout", "auth.change_password", "auth.set_password", "auth.login"}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_access_matrix(app, make, auth, client, role):
     """Does each role get exactly the routes its rule allows?"""
     world, users = _world(make)
+    session = _Session(client, auth, users.get(role))
     failures = []
     for endpoint, rule, method in _routes(app):
         allowed = role in RULES[endpoint].roles
         url = _url(app, rule, world)
-        client.delete_cookie("session")
-        if role != "anonymous":
-            assert auth.login(users[role].email).status_code == 302
-        data = {"csrf_token": auth.csrf_token("/login")} if method == "POST" else None
+        session.restore()
+        data = {"csrf_token": session.csrf} if method == "POST" else None
         response = client.open(url, method=method, data=data)
+        if endpoint in SESSION_ENDING:
+            session.start()
         status = response.status_code
         to_login = status == 302 and "/login" in response.headers.get("Location", "")
         if allowed:
