@@ -118,13 +118,12 @@ def test_non_staff_never_see_the_legal_name(client, login_as, make, db, role):
     if role == Role.SPEAKER:
         speaker.user_id = user.id
         db.session.commit()
-    for url in ("/", "/speakers/", "/speakers/new", f"/speakers/{speaker.id}",
+    for url in ("/speakers/", "/speakers/new", f"/speakers/{speaker.id}",
                 f"/speakers/{speaker.id}/edit"):
-        response = client.get(url, follow_redirects=True)
+        response = client.get(url)
         body = response.get_data(as_text=True)
+        assert response.status_code == 403, url
         assert "Juan Pérez Huamán" not in body and "999111222" not in body, url
-        if url != "/":
-            assert response.status_code == 403, url
     assert _count(db, AuditEvent) == 0
 
 

@@ -14,7 +14,7 @@ def test_coordinator_logs_in_sees_navigation_and_logs_out(page, live_server, mak
     expect(page.locator("h1")).to_have_text("Iniciar sesión")
     screenshot(page, "login")
     log_in(page, live_server, user.email)
-    expect(page.locator("nav")).to_contain_text("Usuarios")
+    expect(page.locator("nav.sections")).to_contain_text("Usuarios")
     screenshot(page, "coordinator-home")
     page.locator("details.dropdown summary").click()
     page.get_by_role("button", name="Cerrar sesión").click()

@@ -8,6 +8,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -59,8 +60,19 @@ def _later_than(other: str, message):
 
 
 def _yes_no(label):
-    return RadioField(label, choices=[("yes", _l("Yes")), ("no", _l("No"))],
+    return RadioField(label, choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
                       validators=[InputRequired()])
+
+
+class RecordForm(FlaskForm):
+    """A form whose fields map one to one onto a new record's columns."""
+
+    def fill(self, item) -> None:
+        """Copy the field values onto `item`, trimming text."""
+        for field in self:
+            if field.name not in ("csrf_token", "submit"):
+                value = field.data.strip() if isinstance(field.data, str) else field.data
+                setattr(item, field.name, value)
 
 
 # --- Mentors -------------------------------------------------------------------------------
@@ -118,14 +130,14 @@ class NewMentorForm(MentorProfileForm):
         return data
 
 
-class InterviewForm(FlaskForm):
+class InterviewForm(RecordForm):
     held_on = DateField(_l("Interview date"), validators=[DataRequired()])
     outcome = EnumSelectField(_l("Outcome"), InterviewOutcome)
     notes = TextAreaField(_l("Notes"), validators=[Length(max=4000)])
     submit = SubmitField(_l("Save interview"))
 
 
-class ReferenceForm(FlaskForm):
+class ReferenceForm(RecordForm):
     referee_name = StringField(_l("Referee's name"), validators=[DataRequired(), Length(max=120)])
     relation = StringField(_l("Relation to the mentor"),
                            validators=[DataRequired(), Length(max=80)])
@@ -135,7 +147,7 @@ class ReferenceForm(FlaskForm):
     submit = SubmitField(_l("Save reference"))
 
 
-class BackgroundCheckForm(FlaskForm):
+class BackgroundCheckForm(RecordForm):
     checked_on = DateField(_l("Date of the certificate"), validators=[DataRequired()])
     result = EnumSelectField(_l("Result"), CheckResult)
     expires_on = DateField(_l("Expires on"), validators=[
@@ -143,7 +155,7 @@ class BackgroundCheckForm(FlaskForm):
     submit = SubmitField(_l("Save background check"))
 
 
-class TrainingForm(FlaskForm):
+class TrainingForm(RecordForm):
     held_on = DateField(_l("Training date"), validators=[DataRequired()])
     hours = DecimalField(_l("Hours"), places=1,
                          validators=[InputRequired(), NumberRange(min=0.5, max=99)])
@@ -151,7 +163,7 @@ class TrainingForm(FlaskForm):
     submit = SubmitField(_l("Save training"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(RecordForm):
     decided_on = DateField(_l("Decision date"), validators=[DataRequired()])
     approved = _yes_no(_l("Approved to mentor"))
     reason = StringField(_l("Reason"), validators=[Length(max=300)])
@@ -161,10 +173,10 @@ class DecisionForm(FlaskForm):
         if self.approved.data == "no" and not (field.data or "").strip():
             raise ValidationError(_l("Say why the mentor was not approved."))
 
-    def populate_obj(self, obj) -> None:
+    def fill(self, item) -> None:
         """Store the yes/no answer as a boolean."""
-        obj.decided_on, obj.approved = self.decided_on.data, self.approved.data == "yes"
-        obj.reason = (self.reason.data or "").strip()
+        item.decided_on, item.approved = self.decided_on.data, self.approved.data == "yes"
+        item.reason = (self.reason.data or "").strip()
 
 
 # --- Mentees and consent -------------------------------------------------------------------

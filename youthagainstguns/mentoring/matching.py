@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from .models import BackgroundCheck, CheckResult, Mentee, MentorProfile
-from .status import SCREENING_LOADS, mentor_status, spare_places
+from .status import mentor_status, screening_loads, spare_places
 
 # Points per criterion: place matters most (mentor and mentee must be able to meet),
 # then what they share, then what the mentor asked for, then room to take one more.
@@ -65,7 +65,8 @@ def score(mentor: MentorProfile, mentee: Mentee, spare: int) -> Suggestion:
     shared = [mentee_interests[k] for k in interest_set(mentor.interests) if k in mentee_interests]
     if shared:
         suggestion.score += INTEREST_POINTS * len(shared)
-        suggestion.reasons.append(_("Shared interests: %(list)s", list=", ".join(sorted(shared))))
+        listed = ", ".join(sorted(shared, key=normalise))
+        suggestion.reasons.append(_("Shared interests: %(list)s", list=listed))
     common = preference_words(mentor.preferences) & (
         preference_words(mentee.preferences) | preference_words(mentee.interests)
     )
@@ -91,7 +92,7 @@ def candidate_mentors(on: date) -> list[MentorProfile]:
         sa.select(MentorProfile)
         .where(sa.or_(MentorProfile.inactive_since.is_(None), MentorProfile.inactive_since > on),
                has_valid_check)
-        .options(joinedload(MentorProfile.user), *SCREENING_LOADS)
+        .options(joinedload(MentorProfile.user), *screening_loads())
         .order_by(MentorProfile.id)
     )
     return list(db.session.scalars(query))

@@ -1,7 +1,7 @@
 """A mentor's status, derived from their screening records and matches on a given date.
 
 Nothing here touches the database: callers load the profile's interviews, references,
-background checks, trainings, decisions and matches (see `SCREENING_LOADS`) and pass a date.
+background checks, trainings, decisions and matches (see `screening_loads`) and pass a date.
 """
 from __future__ import annotations
 
@@ -31,14 +31,18 @@ REQUIRED_REFERENCES = 2
 # Matches that hold one of the mentor's places (a paused match can resume at any time).
 OPEN_MATCH_STATUSES = (MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.PAUSED)
 
-SCREENING_LOADS = (
-    selectinload(MentorProfile.interviews),
-    selectinload(MentorProfile.references),
-    selectinload(MentorProfile.background_checks),
-    selectinload(MentorProfile.trainings),
-    selectinload(MentorProfile.decisions),
-    selectinload(MentorProfile.matches),
-)
+
+
+def screening_loads(matches: bool = True) -> tuple:
+    """Loader options that fetch everything `mentor_status` reads, a query per relationship."""
+    loads = (
+        selectinload(MentorProfile.interviews),
+        selectinload(MentorProfile.references),
+        selectinload(MentorProfile.background_checks),
+        selectinload(MentorProfile.trainings),
+        selectinload(MentorProfile.decisions),
+    )
+    return (*loads, selectinload(MentorProfile.matches)) if matches else loads
 
 
 class MentorStatus(enum.StrEnum):

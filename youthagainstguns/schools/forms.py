@@ -13,16 +13,11 @@ PHONE_PATTERN = Regexp(r"^[0-9+()\- ]{6,30}$",
                        message=_l("Write only digits, spaces and + ( ) -."))
 
 
-def kind_choices() -> list[tuple[str, str]]:
-    """Return (value, label) pairs for the venue kinds."""
-    return [(k.value, k.label) for k in VenueKind]
-
-
 class SchoolForm(FlaskForm):
     """Create or edit a school or community centre."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
-    kind = SelectField(_l("Kind"), choices=kind_choices, default=VenueKind.SCHOOL.value)
+    kind = SelectField(_l("Kind"), choices=VenueKind.choices, default=VenueKind.SCHOOL.value)
     district = SelectField(_l("District"), validators=[DataRequired()])
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=200)])
     official_code = StringField(
@@ -61,7 +56,7 @@ class SchoolFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [("", _l("All kinds"))] + kind_choices()
+        self.kind.choices = [("", _l("All kinds"))] + VenueKind.choices()
         self.district.choices = [("", _l("All districts"))] + district_choices()
 
 

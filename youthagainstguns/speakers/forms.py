@@ -39,21 +39,22 @@ class SpeakerForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), PHONE_PATTERN])
     email = StringField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
     bio = TextAreaField(_l("Short bio"), validators=[Optional(), Length(max=2000)],
-                        description=_l("Public: do not include details that identify the speaker."))
+                        description=_l("Public: do not include details that identify the speaker."),
+                        render_kw={"rows": 4})
     topics = StringField(_l("Topics"), validators=[Optional(), Length(max=300)],
                          description=_l("Separate topics with commas."))
     languages = StringField(_l("Languages"), validators=[DataRequired(), Length(max=120)],
                             default="Español")
     active = BooleanField(_l("Active (can be scheduled)"), default=True)
     vetting_decision = SelectField(_l("Vetting decision"), default=VettingDecision.PENDING.value,
-                                   choices=lambda: [(d.value, d.label) for d in VettingDecision])
+                                   choices=VettingDecision.choices)
     vetting_date = DateField(_l("Decision date"), validators=[Optional()],
                              description=_l("Today, if left empty when the decision changes."))
     vetting_renewal_on = DateField(_l("Vetting valid until"), validators=[Optional()])
     requires_teacher_present = BooleanField(_l("Only with a teacher present"))
     group_settings_only = BooleanField(_l("Group settings only (never one-to-one)"))
-    conditions_notes = TextAreaField(_l("Other conditions"), validators=[Optional(),
-                                                                        Length(max=2000)])
+    conditions_notes = TextAreaField(_l("Other conditions"), render_kw={"rows": 3},
+                                     validators=[Optional(), Length(max=2000)])
     excluded_districts = CheckboxListField(
         _l("Districts where this speaker must not be scheduled"), choices=district_choices,
     )
@@ -72,12 +73,19 @@ class SpeakerForm(FlaskForm):
         if db.session.scalar(query) is not None:
             raise ValidationError(_l("Another speaker already uses this alias."))
 
-    def validate_vetting_renewal_on(self, field) -> None:
-        """An approval must say until when it holds, and that day follows the decision."""
-        if self.vetting_decision.data == VettingDecision.APPROVED.value and not field.data:
-            raise ValidationError(_l("An approved vetting needs the date until which it holds."))
-        if field.data and self.vetting_date.data and field.data <= self.vetting_date.data:
-            raise ValidationError(_l("This date must come after the decision date."))
+    def validate(self, extra_validators=None) -> bool:
+        """Check the fields, then the vetting dates against each other."""
+        valid = super().validate(extra_validators)
+        renewal, decided = self.vetting_renewal_on, self.vetting_date
+        if self.vetting_decision.data == VettingDecision.APPROVED.value and not renewal.data:
+            if not renewal.errors:
+                renewal.errors.append(
+                    _l("An approved vetting needs the date until which it holds."))
+            valid = False
+        elif renewal.data and decided.data and renewal.data <= decided.data:
+            renewal.errors.append(_l("This date must come after the decision date."))
+            valid = False
+        return valid
 
 
 class SpeakerFilterForm(FlaskForm):

@@ -1,5 +1,4 @@
 """Speakers: vetting state, list query and changes. Services flush and audit; views commit."""
-import enum
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -7,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
 from ..auth.models import User
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..schools.districts import DISTRICTS
 from ..timeutil import today_lima, utcnow
@@ -16,34 +16,20 @@ from .models import Speaker, SpeakerExcludedDistrict, SpeakerUnavailability, Vet
 RENEWAL_WARNING_DAYS = 30
 
 
-class VettingState(enum.StrEnum):
+class VettingState(LabelledEnum):
     """Where a speaker's vetting stands on a given day."""
 
-    VALID = "valid"
-    EXPIRING = "expiring"
-    LAPSED = "lapsed"
-    PENDING = "pending"
-    REJECTED = "rejected"
-
-    @property
-    def label(self) -> str:
-        """Return the state's name in the user's language."""
-        return str(VETTING_STATE_LABELS[self])
+    VALID = "valid", _l("Vetting valid")
+    EXPIRING = "expiring", _l("Vetting expires soon")
+    LAPSED = "lapsed", _l("Vetting lapsed")
+    PENDING = "pending", _l("Vetting pending")
+    REJECTED = "rejected", _l("Vetting rejected")
 
     @property
     def badge(self) -> str:
         """Return the badge colour class for the state."""
         return {VettingState.VALID: "badge-ok", VettingState.EXPIRING: "badge-warn",
                 VettingState.PENDING: "badge-warn"}.get(self, "badge-bad")
-
-
-VETTING_STATE_LABELS = {
-    VettingState.VALID: _l("Vetting valid"),
-    VettingState.EXPIRING: _l("Vetting expires soon"),
-    VettingState.LAPSED: _l("Vetting lapsed"),
-    VettingState.PENDING: _l("Vetting pending"),
-    VettingState.REJECTED: _l("Vetting rejected"),
-}
 
 
 def vetting_state(speaker: Speaker, day: date | None = None) -> VettingState:

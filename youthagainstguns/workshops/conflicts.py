@@ -160,7 +160,8 @@ def _vetting(proposal: Proposal) -> list[Conflict]:
     for speaker in proposal.speakers:
         if speaker.vetting_valid_on(proposal.day):
             continue
-        lapsed = speaker.vetting_renewal_on is not None and speaker.vetting_renewal_on < proposal.day
+        renewal = speaker.vetting_renewal_on
+        lapsed = renewal is not None and renewal < proposal.day
         message = (_("%(speaker)s's vetting lapsed on %(date)s.", speaker=speaker.alias,
                      date=format_date(speaker.vetting_renewal_on)) if lapsed else
                    _("%(speaker)s has no approved vetting.", speaker=speaker.alias))

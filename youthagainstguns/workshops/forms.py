@@ -14,6 +14,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -42,18 +43,20 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def venue_choices() -> list[tuple[int, str]]:
-    """Return (id, "name — district") for venues that take workshops."""
-    rows = db.session.execute(sa.select(School.id, School.name, School.district)
+def _venues() -> list:
+    return db.session.execute(sa.select(School.id, School.name, School.district)
                               .where(School.archived_at.is_(None)).order_by(School.name)).all()
-    return [(r.id, f"{r.name} — {r.district}") for r in rows]
 
 
-def speaker_choices() -> list[tuple[int, str]]:
-    """Return (id, alias) for active speakers."""
+def speaker_choices() -> list[SelectChoice]:
+    """Return the active speakers, by alias."""
     rows = db.session.execute(sa.select(Speaker.id, Speaker.alias).where(
         Speaker.active.is_(True), Speaker.archived_at.is_(None)).order_by(Speaker.alias)).all()
-    return [(r.id, r.alias) for r in rows]
+    return [SelectChoice(r.id, r.alias) for r in rows]
+
+
+def _with_blank(label, choices: list[SelectChoice], blank=0) -> list[SelectChoice]:
+    return [SelectChoice(blank, label), *choices]
 
 
 class WorkshopForm(VersionedForm):
@@ -83,7 +86,8 @@ class WorkshopForm(VersionedForm):
     def __init__(self, *args, seats_taken: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self._seats_taken = seats_taken
-        self.venue_id.choices = [(0, _l("Choose a venue"))] + venue_choices()
+        self.venue_id.choices = _with_blank(_l("Choose a venue"), [
+            SelectChoice(r.id, f"{r.name} — {r.district}") for r in _venues()])
         self.speaker_ids.choices = speaker_choices()
 
     def validate_end_time(self, field) -> None:
@@ -127,13 +131,14 @@ class WorkshopFilterForm(FlaskForm):
 
     def __init__(self, *args, staff: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.district.choices = [("", _l("All districts"))] + district_choices()
-        self.status.choices = [("", _l("All statuses"))] + [(s.value, s.label)
-                                                           for s in WorkshopStatus]
+        self.district.choices = _with_blank(_l("All districts"), [
+            SelectChoice(v, label) for v, label in district_choices()], "")
+        self.status.choices = _with_blank(_l("All statuses"), [
+            SelectChoice(s.value, s.label) for s in WorkshopStatus], "")
         if staff:
-            self.school.choices = [(0, _l("All venues"))] + [
-                (i, n.split(" — ")[0]) for i, n in venue_choices()]
-            self.speaker.choices = [(0, _l("All speakers"))] + speaker_choices()
+            self.school.choices = _with_blank(_l("All venues"), [
+                SelectChoice(r.id, r.name) for r in _venues()])
+            self.speaker.choices = _with_blank(_l("All speakers"), speaker_choices())
         else:
             for name in ("district", "school", "speaker"):
                 delattr(self, name)
@@ -190,7 +195,7 @@ def attendance_form(entries: Sequence[RosterEntry]) -> FlaskForm:
         all_present = SubmitField(_l("All present"))
         submit = SubmitField(_l("Save attendance"))
 
-    choices = [(s.value, s.label) for s in AttendanceStatus]
+    choices = [SelectChoice(s.value, s.label) for s in AttendanceStatus]
     for entry in entries:
         setattr(AttendanceForm, f"e{entry.id}", RadioField(
             choices=choices, validators=[Optional()], validate_choice=True,

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort
+from flask import abort, current_app, url_for
 
 from ..audit.services import record
 from ..auth.models import Role, User
@@ -304,6 +304,14 @@ def current_feed(user: User) -> CalendarFeed | None:
     return db.session.scalar(sa.select(CalendarFeed).where(
         CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None))
         .order_by(CalendarFeed.id.desc()).limit(1))
+
+
+def feed_url(feed: CalendarFeed | None) -> str | None:
+    """Return the absolute, secret URL of a feed, at the public address."""
+    if feed is None:
+        return None
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + url_for("workshops.feed", feed_token=feed.token)
 
 
 def regenerate_feed(user: User) -> CalendarFeed:

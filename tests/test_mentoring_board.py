@@ -1,0 +1,140 @@
+"""The monitoring board: each rule just either side of its threshold, and its query count."""
+from datetime import date, timedelta
+
+import pytest
+
+from tests.mentoring_builders import MentoringBuilders
+from youthagainstguns.auth.models import Role
+from youthagainstguns.mentoring import board
+from youthagainstguns.mentoring.models import MatchStatus
+
+
+@pytest.fixture
+def mm(make):
+    return MentoringBuilders(make)
+
+
+def _days_ago(today, n):
+    return today - timedelta(days=n)
+
+
+def _ids(rows, attribute="match_id"):
+    return {getattr(row, attribute) for row in rows}
+
+
+def test_quiet_matches_counted_from_the_last_session(mm, today):
+    """Is a match whose last session was 31 days ago flagged, and 29 days ago not?"""
+    start = _days_ago(today, 90)
+    quiet = mm.match(mm.mentor(), mm.mentee(), start_date=start)
+    mm.session(quiet, held_on=_days_ago(today, 31))
+    mm.session(quiet, held_on=_days_ago(today, 60))
+    recent = mm.match(mm.mentor(), mm.mentee(), start_date=start)
+    mm.session(recent, held_on=_days_ago(today, 29))
+    rows = board.quiet_matches(today)
+    assert _ids(rows) == {quiet.id}
+    assert rows[0].days == 31
+
+
+def test_quiet_matches_without_sessions_count_from_the_start(mm, today):
+    """Without any session, is the start date what counts (31 days flagged, 29 not)?"""
+    old = mm.match(mm.mentor(), mm.mentee(), start_date=_days_ago(today, 31))
+    mm.match(mm.mentor(), mm.mentee(), start_date=_days_ago(today, 29))
+    mm.match(mm.mentor(), mm.mentee(), status=MatchStatus.PAUSED,
+             start_date=_days_ago(today, 90))
+    assert _ids(board.quiet_matches(today)) == {old.id}
+
+
+@pytest.mark.parametrize("elapsed, due", [
+    (14, 0), (15, 1), (30, 1), (31, 2), (60, 2), (61, 3), (91, 4),
+])
+def test_check_ins_due_twice_in_the_first_month_then_monthly(elapsed, due):
+    """Are check-ins due by day 14 and day 30, then every 30 days?"""
+    start = date(2026, 1, 1)
+    assert board.check_ins_due(start, start + timedelta(days=elapsed)) == due
+
+
+def test_overdue_check_ins_around_each_threshold(mm, today):
+    """Which active matches are behind on staff check-ins?"""
+    def match(days_since_start, *check_in_days_ago):
+        m = mm.match(mm.mentor(), mm.mentee(), start_date=_days_ago(today, days_since_start))
+        for days in check_in_days_ago:
+            mm.check_in(m, _days_ago(today, days))
+        return m
+
+    match(13)                                  # nothing due yet
+    late_first = match(15)                     # first check-in due by day 14
+    match(20, 5)                               # first done
+    late_second = match(31, 20)                # second due by day 30
+    match(31, 20, 2)                           # both done
+    match(100, 90, 75, 45, 29)                 # four due, last 29 days ago
+    lapsed = match(100, 90, 75, 45, 31)        # four done, but none in the last 30 days
+    assert _ids(board.overdue_check_ins(today)) == {late_first.id, late_second.id, lapsed.id}
+
+
+def test_expiring_background_checks(mm, today):
+    """Are checks expiring in 29 days flagged and in 31 not; expired ones only if matched?"""
+    soon = mm.mentor(check_expires=today + timedelta(days=29))
+    mm.mentor(check_expires=today + timedelta(days=31))
+    expired_matched = mm.mentor(check_expires=_days_ago(today, 1))
+    mm.match(expired_matched, mm.mentee())
+    mm.mentor(check_expires=_days_ago(today, 1))
+    mm.mentor(check_expires=today + timedelta(days=5), inactive_since=_days_ago(today, 2))
+    rows = board.expiring_checks(today)
+    assert [(r.mentor_id, r.expired) for r in rows] == [
+        (expired_matched.id, True), (soon.id, False)]
+
+
+def test_waiting_mentees_after_fourteen_days(mm, today):
+    """Is a consented, unmatched mentee referred 15 days ago listed, and 13 days ago not?"""
+    waiting = mm.mentee(referred_on=_days_ago(today, 15))
+    mm.mentee(referred_on=_days_ago(today, 13))
+    mm.mentee(referred_on=_days_ago(today, 40), consent=False)
+    proposed = mm.mentee(referred_on=_days_ago(today, 40))
+    mm.match(mm.mentor(), proposed, status=MatchStatus.PROPOSED)
+    withdrawn = mm.mentee(referred_on=_days_ago(today, 40), consent=False)
+    mm.consent(withdrawn, withdrawn_on=_days_ago(today, 1))
+    rows = board.waiting_mentees(today)
+    assert _ids(rows, "mentee_id") == {waiting.id}
+    assert rows[0].days == 15
+
+
+def test_mentoring_hours_count_only_this_month(mm):
+    """Are only sessions held in the given calendar month summed?"""
+    match = mm.match(mm.mentor(), mm.mentee(), start_date=date(2026, 9, 1))
+    mm.session(match, held_on=date(2026, 10, 31), duration_minutes=45)
+    mm.session(match, held_on=date(2026, 11, 1), duration_minutes=60)
+    mm.session(match, held_on=date(2026, 11, 26), duration_minutes=30)
+    mm.session(match, held_on=date(2026, 12, 1), duration_minutes=100)
+    assert board.minutes_this_month(date(2026, 11, 26)) == 90
+    assert board.minutes_this_month(date(2026, 12, 31)) == 100
+
+
+def test_board_page_shows_each_rule_with_links(mm, make, client, login_as, today):
+    """Does the board list an alert, a quiet match, an expiring check and a waiting mentee,
+    each linked to its record?"""
+    quiet = mm.match(mm.mentor(), mm.mentee(first_name="Quieto"), start_date=_days_ago(today, 40))
+    alert = mm.alert(quiet)
+    expiring = mm.mentor(check_expires=today + timedelta(days=3))
+    waiting = mm.mentee(first_name="Esperando", referred_on=_days_ago(today, 20))
+    login_as(Role.COORDINATOR)
+    html = client.get("/mentoring/").get_data(as_text=True)
+    for url in (f"/mentoring/alerts/{alert.id}", f"/mentoring/matches/{quiet.id}",
+                f"/mentoring/mentors/{expiring.id}", f"/mentoring/mentees/{waiting.id}",
+                f"/mentoring/matches/{quiet.id}/check-ins/new"):
+        assert url in html
+
+
+def test_board_query_count_is_bounded(mm, make, client, login_as, today, count_queries):
+    """Does the board run the same few queries with many matches, alerts and mentees?"""
+    for _ in range(12):
+        match = mm.match(mm.mentor(check_expires=today + timedelta(days=10)),
+                         mm.mentee(), start_date=_days_ago(today, 45))
+        mm.session(match, held_on=_days_ago(today, 35))
+        mm.alert(match)
+        mm.mentee(referred_on=_days_ago(today, 20))
+    login_as(Role.COORDINATOR)
+    with count_queries() as counter:
+        response = client.get("/mentoring/")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count("/mentoring/alerts/") == 12
+    assert counter["n"] <= 12

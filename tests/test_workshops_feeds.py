@@ -1,0 +1,116 @@
+"""Calendar feeds and the speaker's own schedule: venue and time, never students."""
+import re
+from datetime import time, timedelta
+
+import icalendar
+import sqlalchemy as sa
+
+from tests import workshop_builders as wb
+from youthagainstguns.auth.models import Role
+from youthagainstguns.workshops.models import CalendarFeed, WorkshopStatus
+
+
+def make_feed(client, auth, path="/workshops/feed") -> str:
+    """Press "create my feed" and return the feed's path."""
+    client.post("/workshops/feed/regenerate", data={"csrf_token": auth.csrf_token(path)})
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'value="https?://[^/"]+(/feeds/[^"]+\.ics)"', html).group(1)
+
+
+def events(body: bytes) -> dict:
+    calendar = icalendar.Calendar.from_ical(body)
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_speaker_feed_parses_with_uid_tz_and_cancellations(client, auth, make, login_as,
+                                                           tomorrow):
+    """Is the speaker's feed valid iCalendar: UID, DTSTAMP, Lima TZID, CANCELLED, no students?"""
+    user = login_as(Role.SPEAKER)
+    speaker = make.speaker(user_id=user.id)
+    venue = make.school(name="I.E. San Martín", address="Jr. Lampa 123")
+    held = wb.workshop(make, venue=venue, speakers=[speaker], day=tomorrow, start=time(9),
+                       end=time(11), title="Mi historia")
+    cancelled = wb.workshop(make, speakers=[speaker], status=WorkshopStatus.CANCELLED,
+                            cancel_reason="Paro")
+    wb.workshop(make, speakers=[speaker], status=WorkshopStatus.DRAFT, title="Borrador oculto")
+    wb.workshop(make, title="De otro ponente")
+    pupils = wb.roster(make, held, 2)
+    path = make_feed(client, auth, "/workshops/my-schedule")
+    client.delete_cookie("session")  # calendar apps carry no session
+    response = client.get(path)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    body = response.data
+    found = events(body)
+    assert set(found) == {f"workshop-{held.id}@youthagainstguns",
+                          f"workshop-{cancelled.id}@youthagainstguns"}
+    event = found[f"workshop-{held.id}@youthagainstguns"]
+    assert event["DTSTART"].params["TZID"] == "America/Lima"
+    assert event.decoded("DTSTART").hour == 9 and event.decoded("DTSTART").date() == tomorrow
+    assert "DTSTAMP" in event and "I.E. San Martín" in str(event["LOCATION"])
+    assert "Jr. Lampa 123" in str(event["LOCATION"])
+    assert int(event["SEQUENCE"]) == held.version_id
+    assert str(found[f"workshop-{cancelled.id}@youthagainstguns"]["STATUS"]) == "CANCELLED"
+    assert b"BEGIN:VTIMEZONE" in body and b"TZID:America/Lima" in body
+    text = body.decode()
+    for entry in pupils:
+        student = make.db.session.get(type(entry.student), entry.student_id)
+        assert student.first_name not in text and student.last_names not in text
+
+
+def test_school_and_coordinator_feeds_list_their_own(client, auth, make, login_as):
+    """Does a school's feed list its workshops, and a coordinator's the ones they created?"""
+    school = make.school()
+    own = wb.workshop(make, venue=school)
+    other = wb.workshop(make)
+    login_as(Role.SCHOOL, school=school)
+    assert set(events(client.get(make_feed(client, auth)).data)) == {
+        f"workshop-{own.id}@youthagainstguns"}
+    coordinator = login_as(Role.COORDINATOR)
+    other.created_by_id = coordinator.id
+    make.db.session.commit()
+    assert set(events(client.get(make_feed(client, auth)).data)) == {
+        f"workshop-{other.id}@youthagainstguns"}
+
+
+def test_regenerated_or_unknown_token_is_404(client, auth, make, login_as, db):
+    """Does replacing the feed URL revoke the old one, and an unknown token get a 404?"""
+    login_as(Role.COORDINATOR)
+    old = make_feed(client, auth)
+    new = make_feed(client, auth)
+    assert old != new
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+    assert client.get("/feeds/no-such-token.ics").status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count(CalendarFeed.id)).where(
+        CalendarFeed.revoked_at.is_(None))) == 1
+
+
+def test_feed_of_a_deactivated_account_is_404(client, auth, make, login_as):
+    """Does a feed stop when its owner's account is deactivated?"""
+    user = login_as(Role.COORDINATOR)
+    path = make_feed(client, auth)
+    user.active = False
+    make.db.session.commit()
+    assert client.get(path).status_code == 404
+
+
+def test_speaker_schedule_shows_venue_contact_and_never_students(client, make, login_as,
+                                                                 tomorrow):
+    """Does a speaker see venue, time, group size and contact, and no student's name?"""
+    user = login_as(Role.SPEAKER)
+    speaker = make.speaker(user_id=user.id)
+    venue = make.school(name="I.E. Los Andes", phone="01 555 1234")
+    make.user(Role.SCHOOL, school=venue, full_name="Profesora Carmen")
+    upcoming = wb.workshop(make, venue=venue, speakers=[speaker], day=tomorrow,
+                           start=time(8, 30), end=time(10), title="Charla próxima")
+    past = wb.workshop(make, speakers=[speaker], day=tomorrow - timedelta(days=30),
+                       status=WorkshopStatus.CLOSED, title="Charla pasada")
+    pupils = wb.roster(make, upcoming, 2) + wb.roster(make, past, 1)
+    html = client.get("/workshops/my-schedule").get_data(as_text=True)
+    for expected in ("Charla próxima", "Charla pasada", "I.E. Los Andes", "08:30",
+                     "Profesora Carmen", "01 555 1234"):
+        assert expected in html
+    assert "2 estudiantes" in html
+    for entry in pupils:
+        student = make.db.session.get(type(entry.student), entry.student_id)
+        assert student.first_name not in html and student.last_names not in html
