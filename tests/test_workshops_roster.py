@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from tests import workshop_builders as wb
 from youthagainstguns.auth.models import Role
+from youthagainstguns.csvexport import to_csv
 from youthagainstguns.workshops import roster_import
 from youthagainstguns.workshops.models import (
     ConflictAcknowledgement,
@@ -77,7 +78,7 @@ def test_parse_refuses_unusable_files(ctx, data):
 
 def test_csv_export_defuses_formulas(ctx):
     """Does every cell a spreadsheet would run as a formula come out as text?"""
-    out = roster_import.to_csv(["a"], [["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "ok"]])
+    out = to_csv(["a"], [["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "ok"]])
     assert out.startswith("\ufeff")
     assert "'=HYPERLINK" in out and "'+1" in out and "'-2" in out and "'@SUM" in out
     assert ",ok" in out

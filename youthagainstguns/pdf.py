@@ -8,7 +8,7 @@ import mimetypes
 from functools import cache
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import Response, current_app, render_template
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -58,3 +58,9 @@ def html_document(template: str, **context) -> HTML:
 def render_pdf(template: str, **context) -> bytes:
     """Render templates/pdf/<template> with `context` to PDF bytes."""
     return html_document(template, **context).write_pdf(font_config=font_config())
+
+
+def pdf_response(body: bytes, filename: str) -> Response:
+    """Return PDF bytes as a download named `filename`."""
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 15:06:28.326960
+Create Date: 2026-11-26 15:35:50.792043
 
 """
 from alembic import op
@@ -46,6 +46,16 @@ def upgrade():
     with op.batch_alter_table('schools', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_schools_district'), ['district'], unique=False)
         batch_op.create_index(batch_op.f('ix_schools_name'), ['name'], unique=False)
+
+    op.create_table('verification_lookups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('address', sa.String(length=45), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_verification_lookups'))
+    )
+    with op.batch_alter_table('verification_lookups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_verification_lookups_address'), ['address'], unique=False)
+        batch_op.create_index(batch_op.f('ix_verification_lookups_at'), ['at'], unique=False)
 
     op.create_table('blackout_dates',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -285,6 +295,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('workshop_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('detail', sa.String(length=300), nullable=False),
     sa.Column('reason', sa.String(length=300), nullable=False),
     sa.Column('by_id', sa.Integer(), nullable=True),
@@ -624,6 +635,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_blackout_dates_school_id'))
 
     op.drop_table('blackout_dates')
+    with op.batch_alter_table('verification_lookups', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_verification_lookups_at'))
+        batch_op.drop_index(batch_op.f('ix_verification_lookups_address'))
+
+    op.drop_table('verification_lookups')
     with op.batch_alter_table('schools', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_schools_name'))
         batch_op.drop_index(batch_op.f('ix_schools_district'))

@@ -10,7 +10,6 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-import segno
 from babel.lists import format_list
 from flask import current_app, url_for
 from flask_babel import force_locale
@@ -75,12 +74,10 @@ def certificate_text(facts: WorkshopFacts, kind: CertificateKind, language: str,
     with force_locale(language):
         speaker = kind == CertificateKind.SPEAKER
         when, venue = _long_date(facts.held_on, language), facts.venue
+        given_by = ""
         if facts.speaker_aliases:
             speakers = format_list(list(facts.speaker_aliases), locale=language)
-            details = _("held on %(date)s at %(venue)s, given by %(speakers)s.",
-                        date=when, venue=venue, speakers=speakers)
-        else:
-            details = _("held on %(date)s at %(venue)s.", date=when, venue=venue)
+            given_by = _("Given by %(speakers)s.", speakers=speakers)
         return {
             "language": language,
             "tagline": _("Violence prevention program · Lima, Peru"),
@@ -90,7 +87,8 @@ def certificate_text(facts: WorkshopFacts, kind: CertificateKind, language: str,
             "reason": (_("took part as a speaker in the workshop") if speaker
                        else _("attended the workshop")),
             "workshop_title": facts.title,
-            "details": details,
+            "details": _("Held on %(date)s at %(venue)s.", date=when, venue=venue),
+            "given_by": given_by,
             "issued": _("Issued in Lima on %(date)s", date=_long_date(issued_on, language)),
             "signer": _("Program coordination"),
             "code_label": _("Verification code"),
@@ -117,7 +115,7 @@ def _page(item: CertificateItem) -> dict:
         "code": item.code,
         "code_top": round(SLOTS["code_baseline"] - BASELINE_EM * SLOTS["code_pt"] * PT_IN_MM, 2),
         "verify_url": url,
-        "qr_uri": segno.make(url, error="m").svg_data_uri(border=0),
+        "qr_uri": pdf_fast.qr_code(url).svg_data_uri(border=0),
     }
 
 

@@ -15,7 +15,12 @@ from ..auth.models import User
 from ..extensions import db
 from ..timeutil import to_lima, today_lima, utcnow
 from ..workshops.models import (
-    AttendanceStatus, RosterEntry, Student, Workshop, WorkshopStatus, workshop_speakers,
+    AttendanceStatus,
+    RosterEntry,
+    Student,
+    Workshop,
+    WorkshopStatus,
+    workshop_speakers,
 )
 from .documents import CertificateItem, WorkshopFacts
 from .models import Certificate, CertificateKind, VerificationLookup

@@ -246,17 +246,3 @@ def unsign_rows(token: str, workshop_id: int, user_id: int) -> list[RosterRow] |
         return None
 
 
-def safe_cell(value: str) -> str:
-    """Defuse a cell that a spreadsheet would run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def to_csv(header: Iterable[str], rows: Iterable[Iterable]) -> str:
-    """Write rows as CSV that Excel opens correctly (BOM) and safely (no formulas)."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(h) for h in header])
-    writer.writerows([safe_cell(c) for c in row] for row in rows)
-    return buffer.getvalue()

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ..audit.services import record
 from ..auth.decorators import role_required
+from ..csvexport import to_csv
 from ..extensions import db
 from ..forms import EmptyForm
 from ..i18n import format_date, format_time
@@ -106,7 +107,7 @@ def _seats_for(workshop: Workshop, adding: int, form: RosterConfirmForm) -> bool
 @role_required(*VIEWERS)
 def roster_template():
     """Download an empty class list with the expected columns."""
-    body = roster_import.to_csv(roster_import.TEMPLATE_HEADER, [roster_import.TEMPLATE_EXAMPLE])
+    body = to_csv(roster_import.TEMPLATE_HEADER, [roster_import.TEMPLATE_EXAMPLE])
     return _csv_response(body, "plantilla-lista-de-clase.csv")
 
 
@@ -127,7 +128,7 @@ def roster_csv(workshop_id: int):
             for n, e in enumerate(_entries(workshop), start=1)]
     record("roster.export", workshop, f"{len(rows)} students, CSV")
     db.session.commit()
-    return _csv_response(roster_import.to_csv(header, rows), f"taller-{workshop.id}-lista.csv")
+    return _csv_response(to_csv(header, rows), f"taller-{workshop.id}-lista.csv")
 
 
 def _entries(workshop: Workshop) -> list[RosterEntry]:

@@ -1,0 +1,145 @@
+"""School attendance reports (PDF, CSV), their access rules, and program totals."""
+import csv
+import io
+from datetime import timedelta
+
+import pdfplumber
+import pytest
+import sqlalchemy as sa
+
+from tests.certificate_builders import add_roster, make_class, make_student, make_workshop
+from youthagainstguns.audit.models import AuditEvent
+from youthagainstguns.auth.models import Role
+from youthagainstguns.workshops.models import AttendanceStatus
+
+P, L, E, A = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.EXCUSED,
+              AttendanceStatus.ABSENT)
+
+
+def _pdf_pages(body: bytes) -> list[str]:
+    with pdfplumber.open(io.BytesIO(body)) as document:
+        return [page.extract_text() for page in document.pages]
+
+
+def _period(school, today, **extra):
+    return {"school_id": school.id, "start": (today - timedelta(days=30)).isoformat(),
+            "end": today.isoformat(), **extra}
+
+
+@pytest.fixture
+def school_year(make):
+    """A school with a 40-student workshop (two PDF pages) and one named with accents."""
+    school = make.school(name="I.E. Señor de los Milagros", official_code="0765432")
+    statuses = [P] * 30 + [L] * 4 + [E] * 3 + [A] * 3
+    workshop, students = make_class(make, school, statuses)
+    students[0].first_name, students[0].last_names = "José", "Ñique Álvarez"
+    students[1].first_name, students[1].last_names = "=HYPERLINK(1)", "+Suma"
+    make.db.session.commit()
+    return school, workshop, students
+
+
+def test_workshop_pdf_has_totals_rate_and_header_on_every_page(school_year, client, login_as):
+    """Does the PDF list every student, the totals and rate, and repeat the column heads?"""
+    _school, workshop, students = school_year
+    login_as(Role.COORDINATOR)
+    response = client.get(f"/reports/workshops/{workshop.id}/attendance.pdf")
+    assert response.status_code == 200
+    pages = _pdf_pages(response.data)
+    assert len(pages) == 2
+    whole = "\n".join(pages)
+    assert "Ñique Álvarez, José" in whole
+    assert all(f"{s.last_names}, {s.first_name}"[:30] in whole for s in students[2:])
+    # 30 present + 4 late of 40 students.
+    assert "40 30 4 3 3 85.0 %" in pages[0]
+    assert "TASA DE" in pages[0] and "TARDANZA" in pages[0]
+    for number, text in enumerate(pages, 1):
+        assert "Estudiante" in text and "Asistencia" in text
+        assert f"Página {number} de 2" in text
+
+
+def test_csv_keeps_accents_and_escapes_formulas(school_year, db, client, login_as):
+    """Does the CSV open in Excel with accents intact and no formula run from a name?"""
+    _school, workshop, _students = school_year
+    login_as(Role.COORDINATOR)
+    response = client.get(f"/reports/workshops/{workshop.id}/attendance.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0] == ["N.º", "Estudiante", "Grado", "Sección", "Asistencia"]
+    assert rows[1][1] == "Ñique Álvarez, José"
+    assert rows[2][1] == "'+Suma, =HYPERLINK(1)"
+    assert len(rows) == 41
+    assert db.session.scalar(sa.select(sa.func.count()).where(
+        AuditEvent.action == "report.export")) == 1
+
+
+def test_period_report_covers_one_school_and_the_period(school_year, make, client, login_as,
+                                                        today):
+    """Are other schools' students and workshops outside the period left out?"""
+    school, _workshop, _students = school_year
+    other = make.school(name="Otro colegio")
+    make_class(make, other, [P, P])
+    old = make_workshop(make, venue=school, days_ago=90)
+    add_roster(make, old, [(make_student(make, school, last_names="Antiguo"), P)])
+    login_as(Role.COORDINATOR)
+    response = client.get("/reports/attendance.csv", query_string=_period(school, today))
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert len(rows) == 41
+    assert not any("Antiguo" in row[1] for row in rows)
+    pdf = client.get("/reports/attendance.pdf", query_string=_period(school, today))
+    first = _pdf_pages(pdf.data)[0]
+    assert "I.E. Señor de los Milagros" in first and "0765432" in first
+
+
+def test_school_contact_gets_only_their_own_school(school_year, make, client, login_as, today):
+    """Can a school contact download another school's report?"""
+    school, workshop, _students = school_year
+    login_as(Role.SCHOOL, school=make.school(name="Colegio ajeno"))
+    assert client.get(f"/reports/workshops/{workshop.id}/attendance.pdf").status_code == 403
+    assert client.get(f"/reports/workshops/{workshop.id}/attendance.csv").status_code == 403
+    assert client.get("/reports/attendance.csv",
+                      query_string=_period(school, today)).status_code == 403
+    own = client.get("/reports/attendance.csv", query_string=_period(school, today) | {
+        "school_id": ""})
+    assert own.status_code == 200
+    assert len(own.data.decode("utf-8-sig").splitlines()) == 1
+
+
+def test_bad_period_shows_a_message_next_to_the_field(school_year, client, login_as, today):
+    """Is a period that ends before it starts refused with a clear message?"""
+    school, _workshop, _students = school_year
+    login_as(Role.COORDINATOR)
+    query = _period(school, today) | {"start": today.isoformat(),
+                                      "end": (today - timedelta(days=3)).isoformat()}
+    response = client.get("/reports/attendance.pdf", query_string=query, follow_redirects=True)
+    assert response.status_code == 200
+    assert "El último día debe ser igual o posterior al primero" in response.get_data(
+        as_text=True)
+
+
+def test_index_offers_downloads_with_few_queries(make, client, login_as, today, count_queries):
+    """Does the report page stay at a bounded number of queries with many workshops?"""
+    school = make.school()
+    for days in range(30):
+        make_workshop(make, venue=school, days_ago=days + 1)
+    login_as(Role.COORDINATOR)
+    with count_queries() as counter:
+        response = client.get("/reports", query_string=_period(school, today))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "/reports/attendance.pdf?" in html and html.count("attendance.csv") == 26
+    assert counter["n"] <= 10
+
+
+def test_program_totals_suppress_small_counts(make, client, login_as):
+    """Are fewer than five students in a district shown as <5?"""
+    small = make.school(district="Ancón")
+    big = make.school(district="Comas")
+    make_class(make, small, [P, P])
+    make_class(make, big, [P] * 6)
+    login_as(Role.COORDINATOR)
+    html = client.get("/reports/program").get_data(as_text=True)
+    assert "<td>Ancón</td><td>&lt;5</td>" in html
+    assert "<td>Comas</td><td>6</td>" in html
+    assert "<svg" in html
