@@ -5,14 +5,14 @@ import pytest
 
 from youthagainstguns.demo import load_demo_data
 
-STAFF_NAV = ["Talleres", "Calendario", "Colegios y sedes", "Ponentes", "Mentoría", "Reportes",
-             "Usuarios", "Registro de auditoría"]
+STAFF_NAV = ["Talleres", "Calendario", "Colegios y sedes", "Ponentes", "Mentoría",
+             "Constancias", "Reportes", "Usuarios", "Registro de auditoría"]
 EXPECTED_NAV = {
     "admin@example.org": STAFF_NAV,
     "coordinacion@example.org": STAFF_NAV,
     "mentor@example.org": ["Mi mentoría"],
-    "colegio@example.org": ["Talleres", "Reportes"],
-    "ponente@example.org": ["Mi agenda"],
+    "colegio@example.org": ["Talleres", "Constancias", "Reportes"],
+    "ponente@example.org": ["Mi agenda", "Constancias"],
 }
 
 

@@ -50,7 +50,7 @@ def test_workshop_pdf_has_totals_rate_and_header_on_every_page(school_year, clie
     assert "Ñique Álvarez, José" in whole
     assert all(f"{s.last_names}, {s.first_name}"[:30] in whole for s in students[2:])
     # 30 present + 4 late of 40 students.
-    assert "40 30 4 3 3 85.0 %" in pages[0]
+    assert "40 30 4 3 3 85,0 %" in pages[0]  # Spanish decimal comma
     assert "TASA DE" in pages[0] and "TARDANZA" in pages[0]
     for number, text in enumerate(pages, 1):
         assert "Estudiante" in text and "Asistencia" in text

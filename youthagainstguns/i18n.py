@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from flask import Flask, current_app, request, session
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 
 from .timeutil import to_lima
@@ -48,4 +48,5 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["number"] = format_decimal  # 64,5 in Spanish, 64.5 in English
     app.jinja_env.globals["get_locale"] = get_locale

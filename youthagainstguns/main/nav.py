@@ -22,6 +22,7 @@ NAV = (
     NavItem("speakers.index", _l("Speakers"), STAFF_ROLES),
     NavItem("mentoring.board", _l("Mentoring"), STAFF_ROLES),
     NavItem("mentoring.mine", _l("My mentoring"), (Role.MENTOR,)),
+    NavItem("certificates.index", _l("Certificates"), (*STAFF_ROLES, Role.SCHOOL, Role.SPEAKER)),
     NavItem("reports.index", _l("Reports"), (*STAFF_ROLES, Role.SCHOOL)),
     NavItem("auth.users", _l("Users"), STAFF_ROLES),
     NavItem("audit.index", _l("Audit log"), STAFF_ROLES),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.lib.pagesizes import A4
@@ -148,7 +149,7 @@ def build_report(scope: Scope) -> Report:
         title=_("Attendance report"), facts=facts,
         totals=[(_("Students"), total)]
         + [(_status_label(s), counts.get(s, 0)) for s in STATUS_ORDER if s or counts.get(s)],
-        rate=f"{100 * attended / total:.1f} %" if total else "—",
+        rate=format_percent(attended / total, "#,##0.0 %") if total else "—",
         rate_label=_("Attendance rate"), row_count=total,
         columns=_columns(scope.per_workshop), generated=format_datetime(utcnow()),
         status_labels={s: _status_label(s) for s in STATUS_ORDER},
