@@ -153,3 +153,15 @@ def test_create_admin_and_backup_commands(tmp_path):
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM users")).scalar() == 1
     engine.dispose()
+
+
+def test_simultaneous_duplicate_save_gets_a_conflict_page_not_a_500(app):
+    """When the database refuses a save that slipped past a form check, is it a 409 page?"""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    for error in (sa.exc.IntegrityError("INSERT", {}, Exception("duplicate key")),
+                  StaleDataError("version mismatch")):
+        with app.test_request_context("/", headers={"Accept-Language": "es"}):
+            body, status = app.handle_user_exception(error)
+        assert status == 409
+        assert "Otra persona guardó el mismo registro" in body

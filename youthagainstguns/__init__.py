@@ -4,6 +4,8 @@ import secrets
 from flask import Flask, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from config import DEV_SECRET_KEY, INSTANCE_DIR, Config, ProductionConfig, config_from_env
 
@@ -96,8 +98,16 @@ def register_errorhandlers(app: Flask) -> None:
         page = code if code in ERROR_PAGES else 500
         return render_template(f"errors/{page}.html"), code
 
+    def render_conflict(error):
+        # Two people saved the same record (or the same unique value) at the same moment; the
+        # forms' own checks passed for both. Nothing of this request was kept.
+        db.session.rollback()
+        return render_template("errors/409.html"), 409
+
     for code in (*ERROR_PAGES, 405, 500):
         app.register_error_handler(code, render_error)
+    app.register_error_handler(IntegrityError, render_conflict)
+    app.register_error_handler(StaleDataError, render_conflict)
 
 
 def register_template_helpers(app: Flask) -> None:
