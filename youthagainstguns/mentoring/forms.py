@@ -38,16 +38,11 @@ from .models import (
 from .services import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 
 
-def enum_choices(enum_cls) -> list[tuple[str, str]]:
-    """Return (value, label) pairs for a labelled enum."""
-    return [(m.value, m.label) for m in enum_cls]
-
-
 class EnumSelectField(SelectField):
     """A select over a labelled enum that hands back the enum member."""
 
     def __init__(self, label, enum_cls, **kwargs):
-        super().__init__(label, choices=lambda: enum_choices(enum_cls), coerce=enum_cls,
+        super().__init__(label, choices=enum_cls.choices, coerce=enum_cls,
                          validators=[InputRequired()], **kwargs)
 
 

@@ -5,7 +5,6 @@ background checks, trainings, decisions and matches (see `screening_loads`) and 
 """
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from ..enums import LabelledEnum
 from .models import (
     BackgroundCheck,
     CheckResult,
@@ -45,19 +45,14 @@ def screening_loads(matches: bool = True) -> tuple:
     return (*loads, selectinload(MentorProfile.matches)) if matches else loads
 
 
-class MentorStatus(enum.StrEnum):
+class MentorStatus(LabelledEnum):
     """Where a mentor stands; computed, never stored."""
 
-    IN_SCREENING = "in_screening"
-    READY = "ready"
-    ACTIVE = "active"
-    EXPIRED = "expired"
-    INACTIVE = "inactive"
-
-    @property
-    def label(self) -> str:
-        """Return the status name in the user's language."""
-        return str(STATUS_LABELS[self])
+    IN_SCREENING = "in_screening", _l("In screening")
+    READY = "ready", _l("Ready to match")
+    ACTIVE = "active", _l("Active")
+    EXPIRED = "expired", _l("Background check expired")
+    INACTIVE = "inactive", _l("Inactive")
 
     @property
     def badge(self) -> str:
@@ -69,15 +64,6 @@ class MentorStatus(enum.StrEnum):
     def can_take_mentees(self) -> bool:
         """Ready and active mentors may be given another mentee (capacity permitting)."""
         return self in (MentorStatus.READY, MentorStatus.ACTIVE)
-
-
-STATUS_LABELS = {
-    MentorStatus.IN_SCREENING: _l("In screening"),
-    MentorStatus.READY: _l("Ready to match"),
-    MentorStatus.ACTIVE: _l("Active"),
-    MentorStatus.EXPIRED: _l("Background check expired"),
-    MentorStatus.INACTIVE: _l("Inactive"),
-}
 
 
 @dataclass(frozen=True)
