@@ -130,6 +130,21 @@ def make(db):
     return Builders(db)
 
 
+@pytest.fixture
+def mm(make):
+    """Builders for mentoring records: mm.mentor(), mm.mentee(), mm.match(...)..."""
+    from tests.mentoring_builders import MentoringBuilders
+
+    return MentoringBuilders(make)
+
+
+@pytest.fixture
+def english_request(app):
+    """An English request context, for calling services whose messages are translated."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
+
+
 class AuthActions:
     """Log a test client in and out through the real forms, CSRF included."""
 

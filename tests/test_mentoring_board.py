@@ -3,15 +3,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.mentoring_builders import MentoringBuilders
 from youthagainstguns.auth.models import Role
 from youthagainstguns.mentoring import board
 from youthagainstguns.mentoring.models import MatchStatus
-
-
-@pytest.fixture
-def mm(make):
-    return MentoringBuilders(make)
 
 
 def _days_ago(today, n):

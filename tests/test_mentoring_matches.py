@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.mentoring_builders import MentoringBuilders
 from youthagainstguns.auth.models import Role
 from youthagainstguns.mentoring import services
 from youthagainstguns.mentoring.board import waiting_mentees
@@ -17,18 +16,9 @@ from youthagainstguns.mentoring.models import (
     SafeguardingAlert,
 )
 
+pytestmark = pytest.mark.usefixtures("english_request")
+
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _english(app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-
-
-@pytest.fixture
-def mm(make):
-    return MentoringBuilders(make)
 
 
 @pytest.fixture

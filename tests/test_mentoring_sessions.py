@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.mentoring_builders import MentoringBuilders
 from youthagainstguns.auth.models import Role
 from youthagainstguns.mentoring import services
 from youthagainstguns.mentoring.board import open_alerts
@@ -17,20 +16,11 @@ from youthagainstguns.mentoring.models import (
 )
 from youthagainstguns.timeutil import to_lima
 
+pytestmark = pytest.mark.usefixtures("english_request")
+
 # 10:00 in Lima: far from midnight, so "today" is the same in UTC and Lima.
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 TODAY = to_lima(NOW).date()
-
-
-@pytest.fixture(autouse=True)
-def _english(app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-
-
-@pytest.fixture
-def mm(make):
-    return MentoringBuilders(make)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.mentoring_builders import SCREENING_STEPS, MentoringBuilders
+from tests.mentoring_builders import SCREENING_STEPS
 from youthagainstguns.auth.models import Role
 from youthagainstguns.mentoring.matching import normalise, suggest_mentors
 from youthagainstguns.mentoring.models import (
@@ -16,16 +16,7 @@ from youthagainstguns.mentoring.models import (
 )
 from youthagainstguns.mentoring.status import MentorStatus, mentor_status, screening_gaps
 
-
-@pytest.fixture(autouse=True)
-def _english(app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-
-
-@pytest.fixture
-def mm(make):
-    return MentoringBuilders(make)
+pytestmark = pytest.mark.usefixtures("english_request")
 
 
 def _codes(mentor, today):

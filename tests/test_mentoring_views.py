@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.mentoring_builders import MentoringBuilders
 from youthagainstguns.audit.models import AuditEvent
 from youthagainstguns.auth.models import Role, User
 from youthagainstguns.mentoring.models import (
@@ -17,11 +16,6 @@ from youthagainstguns.mentoring.models import (
     SafeguardingAlert,
 )
 from youthagainstguns.workshops.models import AttendanceStatus, RosterEntry, Student, Workshop
-
-
-@pytest.fixture
-def mm(make):
-    return MentoringBuilders(make)
 
 
 def _post(client, auth, url, data, page=None):
