@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit.services import record
+from ..audit.views import render_audited
 from ..auth.decorators import role_required, staff_required
 from ..auth.models import Role, User
 from ..extensions import db
@@ -131,14 +132,6 @@ def _show_error(form, error: services.MentoringError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "error")
-
-
-def _render_audited(template: str, **context) -> str:
-    """Render a page of sensitive data, then commit its audit line (committing first would
-    expire the loaded records and reload them one by one)."""
-    html = render_template(template, **context)
-    db.session.commit()
-    return html
 
 
 def _form_page(form, title, cancel_url, **context):
@@ -349,7 +342,7 @@ def mentees():
         query = query.where(sa.or_(Mentee.first_name.ilike(like), Mentee.last_names.ilike(like)))
     page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     record("mentee.list", None, f"page={page.page} n={len(page.items)}", object_type="Mentee")
-    return _render_audited("mentoring/mentees.html", page=page, q=q, archived=archived,
+    return render_audited("mentoring/mentees.html", page=page, q=q, archived=archived,
                            today=today_lima(), open_statuses=OPEN_MATCH_STATUSES)
 
 
@@ -397,7 +390,7 @@ def mentee_detail(mentee_id: int):
         ).all()
     record("mentee.view", mentee)
     today = today_lima()
-    return _render_audited(
+    return render_audited(
         "mentoring/mentee_detail.html", mentee=mentee, history=history, today=today,
         has_consent=mentee.has_participation_consent(today),
         open_match=next((m for m in mentee.matches if m.status in OPEN_MATCH_STATUSES), None),
@@ -468,7 +461,7 @@ def link_student(mentee_id: int):
         ).all()
         record("student.search", None, f"school={form.school_id.data} n={len(students)}",
                object_type="Student")
-    return _render_audited("mentoring/link_student.html", mentee=mentee, form=form,
+    return render_audited("mentoring/link_student.html", mentee=mentee, form=form,
                            students=students)
 
 
@@ -591,7 +584,7 @@ def match_detail(match_id: int):
     ).all()
     record("match.view", match)
     now = utcnow()
-    return _render_audited(
+    return render_audited(
         "mentoring/match_detail.html", match=match, sessions=sessions, today=today_lima(),
         editable={s.id for s in sessions if services.can_edit_session(s, current_user, now)},
         check_ins=match.check_ins if current_user.is_staff else [],
@@ -733,7 +726,7 @@ def session_detail(session_id: int):
         sa.select(SafeguardingAlert).where(SafeguardingAlert.session_id == session.id)
     ).all()
     record("session.view", session)
-    return _render_audited(
+    return render_audited(
         "mentoring/session_detail.html", session=session, alerts=alerts,
         can_edit=services.can_edit_session(session, current_user, utcnow()),
     )
@@ -788,5 +781,5 @@ def alert_detail(alert_id: int):
             return redirect(url_for(".board"))
     followed_by = db.session.get(User, alert.followed_up_by_id) if alert.followed_up_by_id else None
     record("alert.view", alert, f"mentee={alert.mentee_id}")
-    return _render_audited("mentoring/alert.html", alert=alert, form=form,
+    return render_audited("mentoring/alert.html", alert=alert, form=form,
                            followed_by=followed_by)

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from ..audit.views import render_audited
 from ..auth.decorators import staff_required
 from ..extensions import db
 from ..forms import EmptyForm
@@ -60,8 +61,7 @@ def detail(speaker_id: int):
 
 def _render_detail(speaker: Speaker, period_form: UnavailabilityForm):
     services.record_identity_view(speaker)
-    db.session.commit()
-    return render_template(
+    return render_audited(
         "speakers/detail.html", speaker=speaker, period_form=period_form,
         state=services.vetting_state(speaker),
     )
@@ -81,8 +81,7 @@ def edit(speaker_id: int):
         flash(_("The speaker was saved."), "success")
         return redirect(url_for("speakers.detail", speaker_id=speaker.id))
     services.record_identity_view(speaker)  # the form shows the legal identity too
-    db.session.commit()
-    return render_template("speakers/form.html", form=form, speaker=speaker)
+    return render_audited("speakers/form.html", form=form, speaker=speaker)
 
 
 @bp.route("/<int:speaker_id>/archive", methods=["POST"])
