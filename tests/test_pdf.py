@@ -77,3 +77,16 @@ def _report_context():
                     generated="01/03/2026 10:00", page_word="Página", of_word="de")
     return dict(report=report, columns=report.columns, geometry=GEOMETRY, background=True,
                 continuation=False)
+
+
+def test_only_the_renderer_module_imports_weasyprint():
+    """Does any module but pdf.py call WeasyPrint (and so bypass the locked-down fetcher)?"""
+    import re
+    from pathlib import Path
+
+    package = Path(pdf.__file__).parent
+    importers = sorted(
+        str(path.relative_to(package)) for path in package.rglob("*.py")
+        if re.search(r"^\s*(import|from)\s+weasyprint", path.read_text("utf-8"), re.M)
+    )
+    assert importers == ["pdf.py"]
