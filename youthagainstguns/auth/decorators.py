@@ -25,4 +25,3 @@ def role_required(*roles: Role) -> Callable:
 
 
 staff_required = role_required(*STAFF_ROLES)
-admin_required = role_required(Role.ADMIN)
