@@ -168,6 +168,26 @@ def test_school_contact_gets_only_their_own_schools_certificates(
     assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 200
 
 
+def test_school_contact_gets_the_pack_of_a_community_centre_workshop_its_students_attended(
+        make, db, client, auth, login_as):
+    """When a school's students attend at a community centre, does that school get the pack,
+    and no other school?"""
+    from youthagainstguns.schools.models import VenueKind
+
+    centre = make.school(name="Casa de la Juventud", kind=VenueKind.COMMUNITY_CENTRE)
+    school = make.school(name="I.E. Vecina")
+    workshop = make_workshop(make, venue=centre)
+    make_class(make, school, [AttendanceStatus.PRESENT], workshop=workshop)
+    login_as(Role.COORDINATOR)
+    _issue(client, auth, workshop)
+    auth.logout()
+    login_as(Role.SCHOOL, school=school)
+    assert client.get(f"/workshops/{workshop.id}/certificates.pdf").status_code == 200
+    auth.logout()
+    login_as(Role.SCHOOL, school=make.school(name="Otro colegio"))
+    assert client.get(f"/workshops/{workshop.id}/certificates.pdf").status_code == 403
+
+
 def test_revoking_needs_a_reason(held, db, client, auth, login_as):
     """Is a revocation without a reason refused, with the message next to the field?"""
     workshop, _students, _speaker = held

@@ -43,34 +43,6 @@ class IssueResult:
     speakers: int
 
 
-def school_is_linked(school_id: int | None, workshop: Workshop) -> bool:
-    """Tell whether the workshop was held at the school or had students of that school."""
-    if school_id is None:
-        return False
-    if workshop.venue_id == school_id:
-        return True
-    return db.session.scalar(
-        sa.select(sa.exists().where(
-            RosterEntry.workshop_id == workshop.id,
-            RosterEntry.student_id == Student.id,
-            Student.school_id == school_id,
-        ))
-    )
-
-
-def can_view_workshop_documents(user: User, workshop: Workshop) -> bool:
-    """Staff see any workshop's reports and packs; a school contact only linked workshops."""
-    return user.is_staff or school_is_linked(user.school_id, workshop)
-
-
-def get_workshop_or_404(workshop_id: int, user: User) -> Workshop:
-    """Fetch a workshop whose documents `user` may see: 404 if missing, 403 if not theirs."""
-    workshop = db.get_or_404(Workshop, workshop_id)
-    if not can_view_workshop_documents(user, workshop):
-        abort(403)
-    return workshop
-
-
 def get_certificate_or_404(certificate_id: int, user: User) -> Certificate:
     """Fetch a certificate `user` may download: 404 if missing, 403 if not theirs."""
     certificate = db.get_or_404(Certificate, certificate_id)

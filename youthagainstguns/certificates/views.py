@@ -12,6 +12,7 @@ from ..auth.models import STAFF_ROLES, Role
 from ..extensions import db
 from ..pdf import pdf_response
 from ..workshops.models import RosterEntry, Student, Workshop
+from ..workshops.services import get_workshop_or_404
 from . import documents, services
 from .forms import IssueForm, RevokeForm, VerifyForm
 from .models import Certificate
@@ -54,7 +55,7 @@ def certificate_panel(workshop: Workshop) -> dict:
             Certificate.workshop_id == workshop.id,
             Certificate.speaker_id == getattr(current_user.speaker, "id", None)))
         return {"own": own}
-    if not services.can_view_workshop_documents(current_user, workshop):
+    if not workshop.can_view_documents(current_user):
         return {}
     school_id = _own_school_filter()
     rows = db.session.scalars(_certificates_query(workshop, school_id).limit(PANEL_ROWS)).all()
@@ -104,7 +105,7 @@ def _valid_counts(workshop_ids: list[int], school_id: int | None) -> dict[int, i
 @role_required(*STAFF_ROLES, Role.SCHOOL)
 def workshop(workshop_id: int):
     """List a workshop's certificates, with issue and revoke for staff."""
-    found = services.get_workshop_or_404(workshop_id, current_user)
+    found = get_workshop_or_404(workshop_id, current_user, need="documents")
     page = db.paginate(_certificates_query(found, _own_school_filter()), **_page_args())
     return render_template("certificates/workshop.html", workshop=found, page=page,
                            issue_form=IssueForm(),
@@ -145,7 +146,7 @@ def issue(workshop_id: int):
 @role_required(*STAFF_ROLES, Role.SCHOOL)
 def pack(workshop_id: int):
     """Download a workshop's valid student certificates as one PDF, in roster order."""
-    found = services.get_workshop_or_404(workshop_id, current_user)
+    found = get_workshop_or_404(workshop_id, current_user, need="documents")
     items = services.pack_items(found, _own_school_filter())
     if not items:
         flash(_("There are no valid certificates to download for this workshop."), "warning")

@@ -19,12 +19,12 @@ from wtforms.fields.choices import SelectChoice
 from ..audit.services import record
 from ..auth.decorators import role_required, staff_required
 from ..auth.models import STAFF_ROLES, Role
-from ..certificates.services import get_workshop_or_404
 from ..extensions import db
 from ..pdf import pdf_response
 from ..schools.models import School
 from ..timeutil import today_lima
 from ..workshops.models import RosterEntry, Student, Workshop
+from ..workshops.services import get_workshop_or_404
 from . import program, services
 from .forms import PeriodForm
 
@@ -145,7 +145,7 @@ def attendance_csv():
 
 
 def _workshop_export(workshop_id: int, fmt: str):
-    workshop = get_workshop_or_404(workshop_id, current_user)
+    workshop = get_workshop_or_404(workshop_id, current_user, need="documents")
     only = None if current_user.is_staff else current_user.school_id
     scope = services.Scope(workshop_id=workshop.id, only_school_id=only)
     return _export(scope, fmt, ("Workshop", workshop.id), f"workshop {workshop.id}",

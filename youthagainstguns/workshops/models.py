@@ -142,6 +142,20 @@ class Workshop(db.Model):
         """Staff see every workshop; a school contact only those at their own school."""
         return user.is_staff or (user.role == Role.SCHOOL and user.school_id == self.venue_id)
 
+    def can_view_documents(self, user: User) -> bool:
+        """Staff see any workshop's reports and certificate packs; a school contact those of
+        workshops held at their school or attended by its students (e.g. at a community
+        centre)."""
+        if user.is_staff or self.can_view(user):
+            return True
+        if user.role != Role.SCHOOL or user.school_id is None:
+            return False
+        return bool(db.session.scalar(sa.select(sa.exists().where(
+            RosterEntry.workshop_id == self.id,
+            RosterEntry.student_id == Student.id,
+            Student.school_id == user.school_id,
+        ))))
+
     def can_manage_roster(self, user: User) -> bool:
         """Staff and the venue's own school contacts may change the roster."""
         return self.can_view(user)

@@ -34,6 +34,7 @@ NEEDS = {
     "edit": Workshop.can_edit,
     "roster": Workshop.can_manage_roster,
     "attendance": Workshop.can_take_attendance,
+    "documents": Workshop.can_view_documents,
 }
 
 
