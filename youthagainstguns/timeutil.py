@@ -32,6 +32,23 @@ def lima_day_bounds(day: date) -> tuple[datetime, datetime]:
     return lima_to_utc(day, time.min), lima_to_utc(day + timedelta(days=1), time.min)
 
 
+def month_start(day: date, months_back: int = 0) -> date:
+    """Return the first day of `day`'s month, or of the month `months_back` before it."""
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """Return the first day of `day`'s month and the first day of the next month."""
+    first = month_start(day)
+    return first, month_start(first + timedelta(days=31))
+
+
+def last_month_starts(day: date, count: int) -> list[date]:
+    """Return the first days of the `count` months ending with `day`'s, oldest first."""
+    return [month_start(day, back) for back in range(count - 1, -1, -1)]
+
+
 class UTCDateTime(sa.types.TypeDecorator):
     """Store naive UTC in every engine, hand back aware UTC datetimes."""
 

@@ -10,16 +10,6 @@ from .models import AuditEvent
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
-def render_audited(template: str, **context) -> str:
-    """Render a page of sensitive data, then commit the audit line recorded for it.
-
-    Committing first would expire the loaded records and reload them one by one.
-    """
-    html = render_template(template, **context)
-    db.session.commit()
-    return html
-
-
 @bp.route("/")
 @staff_required
 def index():

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit.services import record
-from ..audit.views import render_audited
+from ..pages import render_audited
 from ..auth.decorators import role_required, staff_required
 from ..auth.models import Role, User
 from ..extensions import db

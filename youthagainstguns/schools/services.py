@@ -28,6 +28,18 @@ def school_query(*, q: str | None = None, kind: str | None = None,
     return query
 
 
+def school_choices(*, kind: VenueKind | None = None, include_archived: bool = False,
+                   blank: str | None = "—") -> list[tuple[int, str]]:
+    """Return (id, name) pairs of venues for a select, led by a blank choice unless None."""
+    query = sa.select(School.id, School.name).order_by(School.name, School.id)
+    if kind is not None:
+        query = query.where(School.kind == kind)
+    if not include_archived:
+        query = query.where(School.archived_at.is_(None))
+    rows = [(r.id, r.name) for r in db.session.execute(query)]
+    return rows if blank is None else [(0, blank), *rows]
+
+
 def _apply_fields(school: School, data: dict) -> None:
     school.name = data["name"].strip()
     school.kind = VenueKind(data["kind"])

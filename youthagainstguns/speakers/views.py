@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from ..audit.views import render_audited
+from ..pages import render_audited
 from ..auth.decorators import staff_required
 from ..extensions import db
 from ..forms import EmptyForm
