@@ -10,10 +10,12 @@ TRANSLATIONS := youthagainstguns/translations
 # Debian packages: WeasyPrint's libraries and a font for `run`; a browser, PDF tools and a
 # database server for `test`.
 RUN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql redis-server
 
 .PHONY: run test system-run system-test translations postgres lint bench clean
 
+# Links in mail, QR codes and feeds point at this server.
+run: export PUBLIC_BASE_URL = http://127.0.0.1:$(PORT)
 run: system-run $(VENV)/.run-installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
@@ -23,6 +25,12 @@ run: system-run $(VENV)/.run-installed translations
 	@echo "    admin@example.org  coordinacion@example.org  mentor@example.org"
 	@echo "    colegio@example.org  ponente@example.org"
 	@echo ""
+	@echo "  Mail is written to instance/mail/*.eml unless MAIL_SERVER is set; see /admin/outbox."
+	@echo ""
+	@# The job worker runs beside gunicorn, in a session of its own so that Ctrl-C reaches it
+	@# once, from the trap, which stops it (letting running jobs finish) however gunicorn ends.
+	@setsid $(BIN)/flask worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) --access-logfile - \
 	  --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
 
@@ -66,8 +74,8 @@ translations:
 
 # Refresh the catalogs after adding or changing strings; then translate the new entries.
 translations-update:
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot --no-location --sort-output --ignore-dirs=".* .venv instance" .
-	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot -w 100 --no-location --sort-output --ignore-dirs=".* .venv instance" .
+	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -w 100 --no-fuzzy-matching --ignore-obsolete
 
 # Start the local PostgreSQL cluster and the test role, unless TEST_PG_URL names a server.
 postgres:
@@ -79,6 +87,7 @@ postgres:
 	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 0.5; done; \
 	  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='yag'\"" | grep -q 1 || \
 	    su postgres -c "psql -qc \"CREATE ROLE yag LOGIN PASSWORD 'yag' CREATEDB\""; \
+	  su postgres -c "psql -qc \"GRANT pg_signal_backend TO yag\"" >/dev/null; \
 	fi
 
 lint: $(VENV)/.test-installed

@@ -2,6 +2,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("YAG_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -47,9 +48,41 @@ class Config:
     VERIFY_WINDOW_MINUTES = 10
     TRAVEL_BUFFER_MINUTES = int(os.environ.get("TRAVEL_BUFFER_MINUTES", "90"))
     ITEMS_PER_PAGE = 25
-    # Where certificate QR codes point; set it to the public address in production.
+    # The address people reach the site at: every absolute link (QR codes, feeds, mail,
+    # set-password links) is built from it, never from a request's Host header.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Reverse proxies in front of gunicorn (nginx: 1). Their X-Forwarded-For/-Proto are
+    # trusted for that many hops; with 0 the headers are ignored, as any client can send them.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+    # Addresses (or networks) the nearest proxy connects from; a request from anywhere else
+    # reached gunicorn directly and its forwarded headers are ignored.
+    PROXY_ADDRESSES = os.environ.get("PROXY_ADDRESSES", "127.0.0.1,::1")
     BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", INSTANCE_DIR / "backups"))
+    # `flask backup` deletes older copies of the same kind beyond this many.
+    BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+    # Mail: SMTP when MAIL_SERVER is set; otherwise each message becomes an .eml file in
+    # MAIL_FILE_PATH, so a laptop demo shows what would have been sent.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Youth Against Guns <no-reply@youthagainstguns.invalid>")
+    # Seconds; a hung SMTP server must not hold a worker.
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
+    MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH", str(INSTANCE_DIR / "mail"))
+    # A message is tried 1 + MAIL_SEND_RETRIES times, waiting 1, 2, 4 ... minutes in between
+    # (about an hour in all), then marked failed on the outbox page.
+    MAIL_SEND_RETRIES = int(os.environ.get("MAIL_SEND_RETRIES", "6"))
+    MAIL_RETRY_DELAY_SECONDS = int(os.environ.get("MAIL_RETRY_DELAY_SECONDS", "60"))
+    # "Forgot my password": at most this many reset mails per account per hour.
+    PASSWORD_RESET_MAX_PER_HOUR = 3
+    # Job queue (Huey): Redis when REDIS_URL is set (several servers), else a SQLite file.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    JOBS_SQLITE_FILE = os.environ.get("JOBS_SQLITE_FILE", str(INSTANCE_DIR / "jobs.sqlite"))
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "youthagainstguns")
+    JOBS_WORKERS = int(os.environ.get("JOBS_WORKERS", "2"))
     TESTING = False
     DEMO_DATA_ALLOWED = True
 
@@ -62,10 +95,18 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = True
+    # Never real mail or a shared Redis from a test run, whatever the environment says;
+    # tests/mail_fixtures.py points mail at a local SMTP sink and the queue at a temp file.
+    MAIL_SERVER = ""
+    REDIS_URL = ""
+    # Tests that need a proxy in front, or another public address, set it themselves.
+    PROXY_HOPS = 0
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 class ProductionConfig(Config):
-    """Refuses to start with a missing secret or cookies that travel in clear."""
+    """Refuses to start with a missing secret, cookies that travel in clear, or no https
+    public address."""
 
     DEMO_DATA_ALLOWED = False
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
@@ -79,6 +120,10 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be set to a random value of 32+ characters")
         if not cls.SESSION_COOKIE_SECURE:
             raise RuntimeError("Production cookies must be Secure (serve over HTTPS)")
+        base = urlsplit(cls.PUBLIC_BASE_URL or "")
+        if base.scheme != "https" or not base.hostname or base.query or base.fragment:
+            raise RuntimeError(
+                "PUBLIC_BASE_URL must be the site's https:// address, e.g. https://example.org")
 
 
 CONFIGS = {

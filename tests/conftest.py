@@ -15,9 +15,10 @@ from sqlalchemy.engine import make_url
 
 from config import TestingConfig
 from tests.builders import Builders
+from youthagainstguns.demo import DEMO_PASSWORD
 
+pytest_plugins = ["tests.mail_fixtures"]
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://yag:yag@127.0.0.1:5432/postgres")
-DEMO_PASSWORD = "demo-yag-2026"
 
 
 def _postgres_database():
@@ -128,14 +129,6 @@ def client(app):
 def make(db):
     """Builders for test records with sensible defaults: make.school(), make.user(role)..."""
     return Builders(db)
-
-
-@pytest.fixture
-def mm(make):
-    """Builders for mentoring records: mm.mentor(), mm.mentee(), mm.match(...)..."""
-    from tests.mentoring_builders import MentoringBuilders
-
-    return MentoringBuilders(make)
 
 
 @pytest.fixture

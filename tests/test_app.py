@@ -20,6 +20,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     class NoSecret(ProductionConfig):
         SECRET_KEY = ""
+        PUBLIC_BASE_URL = "https://yag.example.org"
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(NoSecret)
@@ -32,9 +33,42 @@ def test_production_refuses_insecure_cookies():
     class InsecureCookies(ProductionConfig):
         SECRET_KEY = "x" * 40
         SESSION_COOKIE_SECURE = False
+        PUBLIC_BASE_URL = "https://yag.example.org"
 
     with pytest.raises(RuntimeError, match="Secure"):
         create_app(InsecureCookies)
+
+
+@pytest.mark.parametrize("public_base_url", [
+    "",  # not set
+    "http://127.0.0.1:5000",  # the development default
+    "http://yag.example.org",  # links and QR codes would travel in clear
+    "https://",  # no host
+    "yag.example.org",  # no scheme
+    "https://yag.example.org/?next=x",  # a query would be glued to every link
+])
+def test_production_refuses_to_start_without_an_https_public_address(public_base_url):
+    """Does the production config refuse a PUBLIC_BASE_URL that is missing or not https?"""
+    from youthagainstguns import create_app
+
+    class NoPublicAddress(ProductionConfig):
+        SECRET_KEY = "x" * 40
+        PUBLIC_BASE_URL = public_base_url
+
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        create_app(NoPublicAddress)
+
+
+@pytest.mark.parametrize("public_base_url", [
+    "https://yag.example.org", "https://yag.example.org/", "https://example.org/campana"])
+def test_production_accepts_an_https_public_address(public_base_url):
+    """Is an https address, with or without a path, enough for the production config?"""
+
+    class Deployed(ProductionConfig):
+        SECRET_KEY = "x" * 40
+        PUBLIC_BASE_URL = public_base_url
+
+    Deployed.validate()
 
 
 def test_sqlite_runs_with_wal_and_foreign_keys(db):
@@ -126,6 +160,7 @@ def test_seed_demo_refuses_under_production(tmp_path):
     """Can demo data be loaded into a production database?"""
     result = _flask("seed-demo", env={
         "YAG_CONFIG": "production", "SECRET_KEY": "s" * 40,
+        "PUBLIC_BASE_URL": "https://yag.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite'}",
         "YAG_INSTANCE_DIR": str(tmp_path)})
     assert result.returncode != 0

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from youthagainstguns.audit.models import AuditEvent
 from youthagainstguns.auth import services
 from youthagainstguns.auth.models import LoginFailure, PasswordLink, Role, User
+from youthagainstguns.demo import DEMO_PASSWORD
 from youthagainstguns.timeutil import utcnow
 
 
@@ -55,12 +56,12 @@ def test_login_ignores_external_next(client, auth, make):
     user = make.user(Role.COORDINATOR)
     token = auth.csrf_token("/login")
     response = client.post("/login?next=//evil.example/x", data={
-        "email": user.email, "password": "demo-yag-2026", "csrf_token": token})
+        "email": user.email, "password": DEMO_PASSWORD, "csrf_token": token})
     assert response.headers["Location"] == "/"
 
 
 @pytest.mark.parametrize("email,password", [
-    ("nobody@example.org", "demo-yag-2026"),
+    ("nobody@example.org", DEMO_PASSWORD),
     ("KNOWN", "wrong-password-xyz"),
 ])
 def test_failed_login_message_is_generic(client, auth, make, email, password):
@@ -76,7 +77,7 @@ def test_failed_login_message_is_generic(client, auth, make, email, password):
 def test_login_without_csrf_token_is_refused(client, make):
     """Is a login form posted from another site (no CSRF token) refused?"""
     user = make.user(Role.COORDINATOR)
-    response = client.post("/login", data={"email": user.email, "password": "demo-yag-2026"})
+    response = client.post("/login", data={"email": user.email, "password": DEMO_PASSWORD})
     assert response.status_code == 400
 
 
@@ -148,7 +149,7 @@ def test_password_change_ends_other_sessions(app, client, auth, make):
     AuthActions(other_device).login(user.email)
     auth.login(user.email)
     response = client.post("/account/password", data={
-        "current": "demo-yag-2026", "password": "una frase larga y segura",
+        "current": DEMO_PASSWORD, "password": "una frase larga y segura",
         "confirm": "una frase larga y segura", "csrf_token": auth.csrf_token("/account/password"),
     })
     assert response.status_code == 302

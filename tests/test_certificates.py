@@ -9,7 +9,6 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.certificate_builders import make_class, make_workshop
 from youthagainstguns.audit.models import AuditEvent
 from youthagainstguns.auth.models import Role
 from youthagainstguns.certificates.models import Certificate, CertificateKind
@@ -48,12 +47,12 @@ def held(make):
     """A held workshop at a school with one student per attendance status and a speaker."""
     school = make.school(name="I.E. José María Arguedas")
     speaker = make.speaker(alias="El Flaco", legal_name="Juan Pérez Secreto")
-    workshop, students = make_class(make, school, [P, A, L, E, None], speakers=[speaker])
+    workshop, students = make.class_of(school, [P, A, L, E, None], speakers=[speaker])
     return workshop, students, speaker
 
 
-def test_issue_gives_present_and_late_students_and_speakers_one_each(
-        held, db, client, auth, login_as):
+def test_issue_gives_present_and_late_students_and_speakers_one_each(held, db, client, auth,
+                                                                     login_as):
     """Do absent, excused and unmarked students go without, and does re-issuing duplicate?"""
     workshop, students, speaker = held
     login_as(Role.COORDINATOR)
@@ -91,7 +90,7 @@ def test_reissue_adds_only_students_marked_later(held, make, db, client, auth, l
 def test_no_certificates_before_the_workshop_is_held(make, db, client, auth, login_as):
     """Can certificates be issued for a workshop that has not happened?"""
     school = make.school()
-    workshop, _students = make_class(make, school, [P, P], status=WorkshopStatus.SCHEDULED)
+    workshop, _students = make.class_of(school, [P, P], status=WorkshopStatus.SCHEDULED)
     login_as(Role.COORDINATOR)
     response = _issue(client, auth, workshop)
     assert response.status_code == 302
@@ -100,12 +99,12 @@ def test_no_certificates_before_the_workshop_is_held(make, db, client, auth, log
     assert "solo se pueden emitir para talleres realizados" in page
 
 
-def test_pack_has_one_page_per_valid_certificate_in_roster_order(
-        held, make, db, client, auth, login_as, tmp_path):
+def test_pack_has_one_page_per_valid_certificate_in_roster_order(held, make, db, client, auth,
+                                                                 login_as, tmp_path):
     """Does the pack list names and codes in roster order, skip revoked ones, and carry a QR
     code that opens the verification page?"""
     workshop, students, _speaker = held
-    extra_workshop, extra = make_class(make, workshop.venue, [P, P], workshop=workshop)
+    extra_workshop, extra = make.class_of(workshop.venue, [P, P], workshop=workshop)
     login_as(Role.COORDINATOR)
     _issue(client, auth, workshop)
     by_student = {c.student_id: c for c in _certificates(db, workshop) if c.student_id}
@@ -132,8 +131,8 @@ def test_pack_has_one_page_per_valid_certificate_in_roster_order(
         AuditEvent.action == "certificate.download")) == 1
 
 
-def test_single_certificate_in_english_names_the_speaker_by_alias(
-        held, db, client, auth, login_as, tmp_path):
+def test_single_certificate_in_english_names_the_speaker_by_alias(held, db, client, auth,
+                                                                  login_as, tmp_path):
     """Is an English certificate worded and dated in English, with the alias and a QR code?"""
     workshop, _students, _speaker = held
     login_as(Role.COORDINATOR)
@@ -150,8 +149,8 @@ def test_single_certificate_in_english_names_the_speaker_by_alias(
         f"http://127.0.0.1:5000/verify/{speaker_cert.code}"]
 
 
-def test_school_contact_gets_only_their_own_schools_certificates(
-        held, make, db, client, auth, login_as):
+def test_school_contact_gets_only_their_own_schools_certificates(held, make, db, client, auth,
+                                                                 login_as):
     """Can a school contact download another school's pack or certificate?"""
     workshop, _students, _speaker = held
     login_as(Role.COORDINATOR)
@@ -168,16 +167,19 @@ def test_school_contact_gets_only_their_own_schools_certificates(
     assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 200
 
 
-def test_school_contact_gets_the_pack_of_a_community_centre_workshop_its_students_attended(
-        make, db, client, auth, login_as):
+def test_school_contact_gets_the_pack_of_a_community_centre_workshop_its_students_attended(make,
+                                                                                           db,
+                                                                                           client,
+                                                                                           auth,
+                                                                                           login_as):
     """When a school's students attend at a community centre, does that school get the pack,
     and no other school?"""
     from youthagainstguns.schools.models import VenueKind
 
     centre = make.school(name="Casa de la Juventud", kind=VenueKind.COMMUNITY_CENTRE)
     school = make.school(name="I.E. Vecina")
-    workshop = make_workshop(make, venue=centre)
-    make_class(make, school, [AttendanceStatus.PRESENT], workshop=workshop)
+    workshop = make.held_workshop(venue=centre)
+    make.class_of(school, [AttendanceStatus.PRESENT], workshop=workshop)
     login_as(Role.COORDINATOR)
     _issue(client, auth, workshop)
     auth.logout()
@@ -207,7 +209,7 @@ def test_workshop_certificate_list_runs_few_queries(make, db, client, auth, logi
                                                     count_queries):
     """Does the certificate list stay at a bounded number of queries with many students?"""
     school = make.school()
-    workshop, _students = make_class(make, school, [P] * 40)
+    workshop, _students = make.class_of(school, [P] * 40)
     login_as(Role.COORDINATOR)
     _issue(client, auth, workshop)
     with count_queries() as counter:
@@ -238,7 +240,7 @@ def test_panel_offers_issue_pack_and_revoke_to_staff(held, app, db, client, auth
 
 def test_nothing_to_pack_redirects_with_a_message(make, client, login_as):
     """Does a pack with no certificates explain itself instead of sending an empty PDF?"""
-    workshop = make_workshop(make)
+    workshop = make.held_workshop()
     login_as(Role.COORDINATOR)
     response = client.get(f"/workshops/{workshop.id}/certificates.pdf", follow_redirects=True)
     assert "No hay constancias válidas" in response.get_data(as_text=True)

@@ -4,7 +4,6 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.certificate_builders import make_class
 from youthagainstguns.certificates.models import (
     Certificate,
     CertificateKind,
@@ -19,7 +18,7 @@ def certificate(make, db):
     """A valid student certificate at a school with an official code."""
     school = make.school(name="I.E. Fe y Alegría 25", official_code="0123456")
     speaker = make.speaker(alias="La Chola", legal_name="Rosa Legal Oculto")
-    workshop, (student,) = make_class(make, school, [AttendanceStatus.PRESENT],
+    workshop, (student,) = make.class_of(school, [AttendanceStatus.PRESENT],
                                       speakers=[speaker], title="Cultura de paz")
     student.first_name, student.last_names = "Ángela", "Ñahui Castañeda"
     student.grade, student.section, student.student_code = "5.º", "C", "ST-998877"

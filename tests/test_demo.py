@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from youthagainstguns.auth.models import Role, User
 from youthagainstguns.certificates.models import Certificate
-from youthagainstguns.demo import load_demo_data
+from youthagainstguns.demo import DEMO_PASSWORD, load_demo_data
 from youthagainstguns.mentoring.models import (
     GuardianConsent,
     Match,
@@ -126,6 +126,6 @@ def test_second_load_changes_nothing(db, demo):
 def test_every_demo_account_logs_in(auth):
     """Can each demo account log in through the real form with the documented password?"""
     for email in DEMO_ACCOUNTS:
-        response = auth.login(email, "demo-yag-2026")
+        response = auth.login(email, DEMO_PASSWORD)
         assert response.status_code == 302, email
         assert "/login" not in response.headers["Location"]

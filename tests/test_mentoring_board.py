@@ -16,24 +16,24 @@ def _ids(rows, attribute="match_id"):
     return {getattr(row, attribute) for row in rows}
 
 
-def test_quiet_matches_counted_from_the_last_session(mm, today):
+def test_quiet_matches_counted_from_the_last_session(make, today):
     """Is a match whose last session was 31 days ago flagged, and 29 days ago not?"""
     start = _days_ago(today, 90)
-    quiet = mm.match(mm.mentor(), mm.mentee(), start_date=start)
-    mm.session(quiet, held_on=_days_ago(today, 31))
-    mm.session(quiet, held_on=_days_ago(today, 60))
-    recent = mm.match(mm.mentor(), mm.mentee(), start_date=start)
-    mm.session(recent, held_on=_days_ago(today, 29))
+    quiet = make.match(make.mentor(), make.mentee(), start_date=start)
+    make.session(quiet, held_on=_days_ago(today, 31))
+    make.session(quiet, held_on=_days_ago(today, 60))
+    recent = make.match(make.mentor(), make.mentee(), start_date=start)
+    make.session(recent, held_on=_days_ago(today, 29))
     rows = board.quiet_matches(today)
     assert _ids(rows) == {quiet.id}
     assert rows[0].days == 31
 
 
-def test_quiet_matches_without_sessions_count_from_the_start(mm, today):
+def test_quiet_matches_without_sessions_count_from_the_start(make, today):
     """Without any session, is the start date what counts (31 days flagged, 29 not)?"""
-    old = mm.match(mm.mentor(), mm.mentee(), start_date=_days_ago(today, 31))
-    mm.match(mm.mentor(), mm.mentee(), start_date=_days_ago(today, 29))
-    mm.match(mm.mentor(), mm.mentee(), status=MatchStatus.PAUSED,
+    old = make.match(make.mentor(), make.mentee(), start_date=_days_ago(today, 31))
+    make.match(make.mentor(), make.mentee(), start_date=_days_ago(today, 29))
+    make.match(make.mentor(), make.mentee(), status=MatchStatus.PAUSED,
              start_date=_days_ago(today, 90))
     assert _ids(board.quiet_matches(today)) == {old.id}
 
@@ -47,12 +47,12 @@ def test_check_ins_due_twice_in_the_first_month_then_monthly(elapsed, due):
     assert board.check_ins_due(start, start + timedelta(days=elapsed)) == due
 
 
-def test_overdue_check_ins_around_each_threshold(mm, today):
+def test_overdue_check_ins_around_each_threshold(make, today):
     """Which active matches are behind on staff check-ins?"""
     def match(days_since_start, *check_in_days_ago):
-        m = mm.match(mm.mentor(), mm.mentee(), start_date=_days_ago(today, days_since_start))
+        m = make.match(make.mentor(), make.mentee(), start_date=_days_ago(today, days_since_start))
         for days in check_in_days_ago:
-            mm.check_in(m, _days_ago(today, days))
+            make.check_in(m, _days_ago(today, days))
         return m
 
     match(13)                                  # nothing due yet
@@ -65,51 +65,52 @@ def test_overdue_check_ins_around_each_threshold(mm, today):
     assert _ids(board.overdue_check_ins(today)) == {late_first.id, late_second.id, lapsed.id}
 
 
-def test_expiring_background_checks(mm, today):
+def test_expiring_background_checks(make, today):
     """Are checks expiring in 29 days flagged and in 31 not; expired ones only if matched?"""
-    soon = mm.mentor(check_expires=today + timedelta(days=29))
-    mm.mentor(check_expires=today + timedelta(days=31))
-    expired_matched = mm.mentor(check_expires=_days_ago(today, 1))
-    mm.match(expired_matched, mm.mentee())
-    mm.mentor(check_expires=_days_ago(today, 1))
-    mm.mentor(check_expires=today + timedelta(days=5), inactive_since=_days_ago(today, 2))
+    soon = make.mentor(check_expires=today + timedelta(days=29))
+    make.mentor(check_expires=today + timedelta(days=31))
+    expired_matched = make.mentor(check_expires=_days_ago(today, 1))
+    make.match(expired_matched, make.mentee())
+    make.mentor(check_expires=_days_ago(today, 1))
+    make.mentor(check_expires=today + timedelta(days=5), inactive_since=_days_ago(today, 2))
     rows = board.expiring_checks(today)
     assert [(r.mentor_id, r.expired) for r in rows] == [
         (expired_matched.id, True), (soon.id, False)]
 
 
-def test_waiting_mentees_after_fourteen_days(mm, today):
+def test_waiting_mentees_after_fourteen_days(make, today):
     """Is a consented, unmatched mentee referred 15 days ago listed, and 13 days ago not?"""
-    waiting = mm.mentee(referred_on=_days_ago(today, 15))
-    mm.mentee(referred_on=_days_ago(today, 13))
-    mm.mentee(referred_on=_days_ago(today, 40), consent=False)
-    proposed = mm.mentee(referred_on=_days_ago(today, 40))
-    mm.match(mm.mentor(), proposed, status=MatchStatus.PROPOSED)
-    withdrawn = mm.mentee(referred_on=_days_ago(today, 40), consent=False)
-    mm.consent(withdrawn, withdrawn_on=_days_ago(today, 1))
+    waiting = make.mentee(referred_on=_days_ago(today, 15))
+    make.mentee(referred_on=_days_ago(today, 13))
+    make.mentee(referred_on=_days_ago(today, 40), consent=False)
+    proposed = make.mentee(referred_on=_days_ago(today, 40))
+    make.match(make.mentor(), proposed, status=MatchStatus.PROPOSED)
+    withdrawn = make.mentee(referred_on=_days_ago(today, 40), consent=False)
+    make.consent(withdrawn, withdrawn_on=_days_ago(today, 1))
     rows = board.waiting_mentees(today)
     assert _ids(rows, "mentee_id") == {waiting.id}
     assert rows[0].days == 15
 
 
-def test_mentoring_hours_count_only_this_month(mm):
+def test_mentoring_hours_count_only_this_month(make):
     """Are only sessions held in the given calendar month summed?"""
-    match = mm.match(mm.mentor(), mm.mentee(), start_date=date(2026, 9, 1))
-    mm.session(match, held_on=date(2026, 10, 31), duration_minutes=45)
-    mm.session(match, held_on=date(2026, 11, 1), duration_minutes=60)
-    mm.session(match, held_on=date(2026, 11, 26), duration_minutes=30)
-    mm.session(match, held_on=date(2026, 12, 1), duration_minutes=100)
+    match = make.match(make.mentor(), make.mentee(), start_date=date(2026, 9, 1))
+    make.session(match, held_on=date(2026, 10, 31), duration_minutes=45)
+    make.session(match, held_on=date(2026, 11, 1), duration_minutes=60)
+    make.session(match, held_on=date(2026, 11, 26), duration_minutes=30)
+    make.session(match, held_on=date(2026, 12, 1), duration_minutes=100)
     assert board.minutes_this_month(date(2026, 11, 26)) == 90
     assert board.minutes_this_month(date(2026, 12, 31)) == 100
 
 
-def test_board_page_shows_each_rule_with_links(mm, make, client, login_as, today):
+def test_board_page_shows_each_rule_with_links(make, client, login_as, today):
     """Does the board list an alert, a quiet match, an expiring check and a waiting mentee,
     each linked to its record?"""
-    quiet = mm.match(mm.mentor(), mm.mentee(first_name="Quieto"), start_date=_days_ago(today, 40))
-    alert = mm.alert(quiet)
-    expiring = mm.mentor(check_expires=today + timedelta(days=3))
-    waiting = mm.mentee(first_name="Esperando", referred_on=_days_ago(today, 20))
+    quiet = make.match(make.mentor(), make.mentee(first_name="Quieto"),
+                       start_date=_days_ago(today, 40))
+    alert = make.alert(quiet)
+    expiring = make.mentor(check_expires=today + timedelta(days=3))
+    waiting = make.mentee(first_name="Esperando", referred_on=_days_ago(today, 20))
     login_as(Role.COORDINATOR)
     html = client.get("/mentoring/").get_data(as_text=True)
     for url in (f"/mentoring/alerts/{alert.id}", f"/mentoring/matches/{quiet.id}",
@@ -118,14 +119,14 @@ def test_board_page_shows_each_rule_with_links(mm, make, client, login_as, today
         assert url in html
 
 
-def test_board_query_count_is_bounded(mm, make, client, login_as, today, count_queries):
+def test_board_query_count_is_bounded(make, client, login_as, today, count_queries):
     """Does the board run the same few queries with many matches, alerts and mentees?"""
     for _ in range(12):
-        match = mm.match(mm.mentor(check_expires=today + timedelta(days=10)),
-                         mm.mentee(), start_date=_days_ago(today, 45))
-        mm.session(match, held_on=_days_ago(today, 35))
-        mm.alert(match)
-        mm.mentee(referred_on=_days_ago(today, 20))
+        match = make.match(make.mentor(check_expires=today + timedelta(days=10)),
+                         make.mentee(), start_date=_days_ago(today, 45))
+        make.session(match, held_on=_days_ago(today, 35))
+        make.alert(match)
+        make.mentee(referred_on=_days_ago(today, 20))
     login_as(Role.COORDINATOR)
     with count_queries() as counter:
         response = client.get("/mentoring/")

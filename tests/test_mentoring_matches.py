@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from youthagainstguns.auth.models import Role
 from youthagainstguns.mentoring import services
 from youthagainstguns.mentoring.board import waiting_mentees
+from youthagainstguns.mentoring.errors import MentoringError, PairingRefused
+from youthagainstguns.mentoring.mentee_records import withdraw_consent
 from youthagainstguns.mentoring.models import (
     AlertKind,
     ClosureReason,
@@ -26,90 +28,89 @@ def coordinator(make):
     return make.user(Role.COORDINATOR)
 
 
-def _refused(mentor, mentee, today, coordinator) -> services.PairingRefused:
-    with pytest.raises(services.PairingRefused) as info:
+def _refused(mentor, mentee, today, coordinator) -> PairingRefused:
+    with pytest.raises(PairingRefused) as info:
         services.propose_match(mentor, mentee, goals="", on=today, by=coordinator)
     return info.value
 
 
-def test_ready_mentor_and_consented_mentee_can_be_paired(mm, db, today, coordinator):
+def test_ready_mentor_and_consented_mentee_can_be_paired(make, db, today, coordinator):
     """Is a proposal between a ready mentor and a consented mentee saved as proposed?"""
-    match = services.propose_match(mm.mentor(), mm.mentee(), goals="Terminar el colegio",
+    match = services.propose_match(make.mentor(), make.mentee(), goals="Terminar el colegio",
                                    on=today, by=coordinator)
     db.session.commit()
     assert db.session.get(Match, match.id).status == MatchStatus.PROPOSED
 
 
-def test_pairing_refused_for_a_mentor_in_screening_names_what_is_missing(
-        mm, today, coordinator):
+def test_pairing_refused_for_a_mentor_in_screening_names_what_is_missing(make, today, coordinator):
     """Is a mentor without references and decision refused, with both named?"""
-    mentor = mm.mentor(steps=("interview", "check", "training"))
-    refused = _refused(mentor, mm.mentee(), today, coordinator)
+    mentor = make.mentor(steps=("interview", "check", "training"))
+    refused = _refused(mentor, make.mentee(), today, coordinator)
     assert refused.codes == ["screening"]
     assert "two positive references" in refused.message
     assert "an approval decision" in refused.message
 
 
-def test_pairing_refused_when_training_is_missing(mm, today, coordinator):
+def test_pairing_refused_when_training_is_missing(make, today, coordinator):
     """Is a mentor screened but not trained refused, naming the training?"""
-    mentor = mm.mentor(steps=("interview", "references", "check", "decision"))
-    refused = _refused(mentor, mm.mentee(), today, coordinator)
+    mentor = make.mentor(steps=("interview", "references", "check", "decision"))
+    refused = _refused(mentor, make.mentee(), today, coordinator)
     assert refused.codes == ["screening"]
     assert "training of at least 6 hours" in refused.message
 
 
-def test_pairing_refused_when_background_check_expired(mm, today, coordinator):
+def test_pairing_refused_when_background_check_expired(make, today, coordinator):
     """Is a mentor whose check expired refused, with the expiry date?"""
-    mentor = mm.mentor(check_expires=today - timedelta(days=2))
-    refused = _refused(mentor, mm.mentee(), today, coordinator)
+    mentor = make.mentor(check_expires=today - timedelta(days=2))
+    refused = _refused(mentor, make.mentee(), today, coordinator)
     assert refused.codes == ["check_expired"]
     assert (today - timedelta(days=2)).strftime("%d/%m/%Y") in refused.message
 
 
-def test_pairing_refused_when_mentor_inactive(mm, today, coordinator):
+def test_pairing_refused_when_mentor_inactive(make, today, coordinator):
     """Is a mentor who stepped back refused?"""
-    refused = _refused(mm.mentor(inactive_since=today), mm.mentee(), today, coordinator)
+    refused = _refused(make.mentor(inactive_since=today), make.mentee(), today, coordinator)
     assert refused.codes == ["mentor_inactive"]
 
 
-def test_pairing_refused_when_mentor_at_capacity(mm, today, coordinator):
+def test_pairing_refused_when_mentor_at_capacity(make, today, coordinator):
     """Is a mentor with all places taken (a proposed match counts) refused?"""
-    mentor = mm.mentor(max_mentees=1)
-    mm.match(mentor, mm.mentee(), status=MatchStatus.PROPOSED)
-    refused = _refused(mentor, mm.mentee(), today, coordinator)
+    mentor = make.mentor(max_mentees=1)
+    make.match(mentor, make.mentee(), status=MatchStatus.PROPOSED)
+    refused = _refused(mentor, make.mentee(), today, coordinator)
     assert refused.codes == ["at_capacity"]
     assert "1 of 1" in refused.message
 
 
-def test_pairing_refused_without_participation_consent(mm, today, coordinator):
+def test_pairing_refused_without_participation_consent(make, today, coordinator):
     """Is a mentee with only a photo consent refused for lack of participation consent?"""
-    mentee = mm.mentee(consent=False)
-    mm.consent(mentee, covers_participation=False, covers_photos=True)
-    refused = _refused(mm.mentor(), mentee, today, coordinator)
+    mentee = make.mentee(consent=False)
+    make.consent(mentee, covers_participation=False, covers_photos=True)
+    refused = _refused(make.mentor(), mentee, today, coordinator)
     assert refused.codes == ["no_consent"]
 
 
-def test_pairing_refused_when_consent_was_withdrawn(mm, db, today, coordinator):
+def test_pairing_refused_when_consent_was_withdrawn(make, db, today, coordinator):
     """Is a mentee whose guardian withdrew consent refused, saying so?"""
-    mentee = mm.mentee()
+    mentee = make.mentee()
     mentee.consents[0].withdrawn_on = today - timedelta(days=1)
     db.session.commit()
-    refused = _refused(mm.mentor(), mentee, today, coordinator)
+    refused = _refused(make.mentor(), mentee, today, coordinator)
     assert refused.codes == ["consent_withdrawn"]
 
 
-def test_pairing_refused_when_mentee_already_matched(mm, today, coordinator):
+def test_pairing_refused_when_mentee_already_matched(make, today, coordinator):
     """Is a mentee already in a proposed or active match refused a second one?"""
-    mentee = mm.mentee()
-    mm.match(mm.mentor(), mentee, status=MatchStatus.PROPOSED)
-    refused = _refused(mm.mentor(), mentee, today, coordinator)
+    mentee = make.mentee()
+    make.match(make.mentor(), mentee, status=MatchStatus.PROPOSED)
+    refused = _refused(make.mentor(), mentee, today, coordinator)
     assert refused.codes == ["mentee_matched"]
 
 
-def test_pairing_lists_every_reason_at_once(mm, today, coordinator):
+def test_pairing_lists_every_reason_at_once(make, today, coordinator):
     """Are all the reasons given together, not one per attempt?"""
-    mentee = mm.mentee(consent=False)
-    refused = _refused(mm.mentor(inactive_since=today), mentee, today, coordinator)
+    mentee = make.mentee(consent=False)
+    refused = _refused(make.mentor(inactive_since=today), mentee, today, coordinator)
     assert refused.codes == ["mentor_inactive", "no_consent"]
 
 
@@ -121,9 +122,9 @@ def _activate(match, today, coordinator, **overrides):
     services.activate_match(match, today=today, by=coordinator, **(values | overrides))
 
 
-def test_match_lifecycle_proposed_active_paused_active_closed(mm, db, today, coordinator):
+def test_match_lifecycle_proposed_active_paused_active_closed(make, db, today, coordinator):
     """Does a match move proposed → active → paused → active → closed with its data kept?"""
-    match = mm.match(mm.mentor(), mm.mentee(), status=MatchStatus.PROPOSED)
+    match = make.match(make.mentor(), make.mentee(), status=MatchStatus.PROPOSED)
     _activate(match, today, coordinator)
     assert match.status == MatchStatus.ACTIVE and match.start_date == today
     services.pause_match(match, reason="Viaje familiar", by=coordinator)
@@ -149,9 +150,9 @@ def test_match_lifecycle_proposed_active_paused_active_closed(mm, db, today, coo
     (MatchStatus.ACTIVE, "resume"),
     (MatchStatus.CLOSED, "close"),
 ])
-def test_illegal_transitions_are_refused(mm, today, coordinator, status, action):
+def test_illegal_transitions_are_refused(make, today, coordinator, status, action):
     """Is each transition from the wrong status refused with a message, leaving the status?"""
-    match = mm.match(mm.mentor(), mm.mentee(), status=status)
+    match = make.match(make.mentor(), make.mentee(), status=status)
     calls = {
         "activate": lambda: _activate(match, today, coordinator),
         "pause": lambda: services.pause_match(match, reason="x", by=coordinator),
@@ -161,36 +162,36 @@ def test_illegal_transitions_are_refused(mm, today, coordinator, status, action)
             reason=ClosureReason.OTHER, exit_notes="x", rematch=True, today=today, now=NOW,
             by=coordinator),
     }
-    with pytest.raises(services.MentoringError) as info:
+    with pytest.raises(MentoringError) as info:
         calls[action]()
     assert info.value.message
     assert match.status == status
 
 
-def test_activation_rechecks_the_pairing_rules(mm, db, today, coordinator):
+def test_activation_rechecks_the_pairing_rules(make, db, today, coordinator):
     """Is a proposed match refused activation once the mentor's check has expired?"""
-    mentor = mm.mentor(check_expires=today + timedelta(days=1))
-    match = mm.match(mentor, mm.mentee(), status=MatchStatus.PROPOSED)
+    mentor = make.mentor(check_expires=today + timedelta(days=1))
+    match = make.match(mentor, make.mentee(), status=MatchStatus.PROPOSED)
     mentor.background_checks[0].expires_on = today
     db.session.commit()
-    with pytest.raises(services.PairingRefused) as info:
+    with pytest.raises(PairingRefused) as info:
         _activate(match, today, coordinator)
     assert info.value.codes == ["check_expired"]
 
 
-def test_activation_refuses_an_end_before_the_start(mm, today, coordinator):
+def test_activation_refuses_an_end_before_the_start(make, today, coordinator):
     """Is an expected end before the start refused on that field?"""
-    match = mm.match(mm.mentor(), mm.mentee(), status=MatchStatus.PROPOSED)
-    with pytest.raises(services.MentoringError) as info:
+    match = make.match(make.mentor(), make.mentee(), status=MatchStatus.PROPOSED)
+    with pytest.raises(MentoringError) as info:
         _activate(match, today, coordinator, expected_end=today - timedelta(days=1))
     assert info.value.field == "expected_end"
 
 
-def test_closing_with_rematch_puts_the_mentee_back_on_the_waiting_list(
-        mm, db, today, coordinator):
+def test_closing_with_rematch_puts_the_mentee_back_on_the_waiting_list(make, db, today,
+                                                                       coordinator):
     """Does a rematch restart the mentee's wait from the closure date?"""
-    mentee = mm.mentee(referred_on=today - timedelta(days=200))
-    match = mm.match(mm.mentor(), mentee, start_date=today - timedelta(days=100))
+    mentee = make.mentee(referred_on=today - timedelta(days=200))
+    match = make.match(make.mentor(), mentee, start_date=today - timedelta(days=100))
     closed_on = today - timedelta(days=20)
     services.close_match(match, closed_on=closed_on, closure_type=ClosureType.UNPLANNED,
                          reason=ClosureReason.MENTOR_WITHDREW, exit_notes="Se mudó",
@@ -200,27 +201,27 @@ def test_closing_with_rematch_puts_the_mentee_back_on_the_waiting_list(
     assert [row.mentee_id for row in waiting_mentees(today)] == [mentee.id]
 
 
-def test_resuming_needs_participation_consent(mm, db, today, coordinator):
+def test_resuming_needs_participation_consent(make, db, today, coordinator):
     """Is a match paused for withdrawn consent kept paused until consent is given again?"""
-    mentee = mm.mentee()
-    match = mm.match(mm.mentor(), mentee)
-    services.withdraw_consent(mentee.consents[0], on=today, reason="La madre no quiere",
-                              by=coordinator, today=today, now=NOW)
-    with pytest.raises(services.MentoringError):
+    mentee = make.mentee()
+    match = make.match(make.mentor(), mentee)
+    withdraw_consent(mentee.consents[0], on=today, reason="La madre no quiere", by=coordinator,
+                     today=today, now=NOW)
+    with pytest.raises(MentoringError):
         services.resume_match(match, today=today, by=coordinator)
-    mm.consent(mentee, given_on=today)
+    make.consent(mentee, given_on=today)
     services.resume_match(match, today=today, by=coordinator)
     assert match.status == MatchStatus.ACTIVE
 
 
 # --- Consent -------------------------------------------------------------------------------
 
-def test_withdrawing_participation_consent_pauses_and_alerts(mm, db, today, coordinator):
+def test_withdrawing_participation_consent_pauses_and_alerts(make, db, today, coordinator):
     """Does withdrawal pause the active match and raise a consent alert for coordinators?"""
-    mentee = mm.mentee()
-    match = mm.match(mm.mentor(), mentee)
-    paused = services.withdraw_consent(mentee.consents[0], on=today, reason="Cambio de opinión",
-                                       by=coordinator, today=today, now=NOW)
+    mentee = make.mentee()
+    match = make.match(make.mentor(), mentee)
+    paused = withdraw_consent(mentee.consents[0], on=today, reason="Cambio de opinión",
+                              by=coordinator, today=today, now=NOW)
     db.session.commit()
     assert paused == [match]
     match = db.session.get(Match, match.id)
@@ -234,21 +235,21 @@ def test_withdrawing_participation_consent_pauses_and_alerts(mm, db, today, coor
     assert mentee.has_participation_consent(today - timedelta(days=1))
 
 
-def test_withdrawing_a_photo_consent_leaves_the_match_alone(mm, db, today, coordinator):
+def test_withdrawing_a_photo_consent_leaves_the_match_alone(make, db, today, coordinator):
     """Does withdrawing a consent that did not cover participation change nothing else?"""
-    mentee = mm.mentee()
-    photos = mm.consent(mentee, covers_participation=False, covers_photos=True)
-    match = mm.match(mm.mentor(), mentee)
-    assert services.withdraw_consent(photos, on=today, reason="Sin fotos", by=coordinator,
-                                     today=today, now=NOW) == []
+    mentee = make.mentee()
+    photos = make.consent(mentee, covers_participation=False, covers_photos=True)
+    match = make.match(make.mentor(), mentee)
+    assert withdraw_consent(photos, on=today, reason="Sin fotos", by=coordinator,
+                            today=today, now=NOW) == []
     assert match.status == MatchStatus.ACTIVE
     assert db.session.scalar(sa.select(sa.func.count(SafeguardingAlert.id))) == 0
 
 
-def test_withdrawal_cannot_be_dated_in_the_future(mm, today, coordinator):
+def test_withdrawal_cannot_be_dated_in_the_future(make, today, coordinator):
     """Is a withdrawal dated tomorrow refused on its field?"""
-    mentee = mm.mentee()
-    with pytest.raises(services.MentoringError) as info:
-        services.withdraw_consent(mentee.consents[0], on=today + timedelta(days=1), reason="x",
-                                  by=coordinator, today=today, now=NOW)
+    mentee = make.mentee()
+    with pytest.raises(MentoringError) as info:
+        withdraw_consent(mentee.consents[0], on=today + timedelta(days=1), reason="x",
+                         by=coordinator, today=today, now=NOW)
     assert info.value.field == "withdrawn_on"

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from youthagainstguns.auth.models import Role
 from youthagainstguns.mentoring import services
 from youthagainstguns.mentoring.board import open_alerts
+from youthagainstguns.mentoring.errors import MentoringError
 from youthagainstguns.mentoring.models import (
     AlertKind,
     MatchStatus,
@@ -24,8 +25,8 @@ TODAY = to_lima(NOW).date()
 
 
 @pytest.fixture
-def match(mm):
-    return mm.match(mm.mentor(), mm.mentee(), start_date=TODAY - timedelta(days=20))
+def match(make):
+    return make.match(make.mentor(), make.mentee(), start_date=TODAY - timedelta(days=20))
 
 
 def _log(match, user, **overrides):
@@ -35,8 +36,11 @@ def _log(match, user, **overrides):
     return services.log_session(match, user, **(values | overrides))
 
 
-def _refusal(match, user, **overrides) -> services.MentoringError:
-    with pytest.raises(services.MentoringError) as info:
+NOT_YOURS_OR_NOT_ACTIVE = "Sessions can be logged only for your own active matches."
+
+
+def _refusal(match, user, **overrides) -> MentoringError:
+    with pytest.raises(MentoringError) as info:
         _log(match, user, **overrides)
     return info.value
 
@@ -72,21 +76,23 @@ def test_session_duration_bounds(match, minutes, ok):
 
 
 def test_another_mentor_cannot_log_on_a_match(match, make):
-    """Can a mentor log a session on someone else's match?"""
-    _refusal(match, make.user(Role.MENTOR))
+    """Can a mentor log a session on someone else's (active) match?"""
+    error = _refusal(match, make.user(Role.MENTOR))
+    assert (error.message, error.field) == (NOT_YOURS_OR_NOT_ACTIVE, None)
 
 
 def test_no_log_on_a_paused_match(match, db):
     """Is logging refused once the match is no longer active?"""
     match.status = MatchStatus.PAUSED
     db.session.commit()
-    _refusal(match, match.mentor.user)
+    error = _refusal(match, match.mentor.user)
+    assert (error.message, error.field) == (NOT_YOURS_OR_NOT_ACTIVE, None)
 
 
 @pytest.mark.parametrize("days, allowed", [(7, True), (8, False)])
-def test_edit_window_is_seven_days(mm, match, db, days, allowed):
+def test_edit_window_is_seven_days(make, match, db, days, allowed):
     """May a mentor edit a log on day 7 after writing it, and not on day 8?"""
-    session = mm.session(match, held_on=TODAY - timedelta(days=10),
+    session = make.session(match, held_on=TODAY - timedelta(days=10),
                          created_at=NOW - timedelta(days=days))
     user = match.mentor.user
     assert services.can_edit_session(session, user, NOW) is allowed
@@ -97,7 +103,7 @@ def test_edit_window_is_seven_days(mm, match, db, days, allowed):
         db.session.commit()
         assert db.session.get(MentoringSession, session.id).duration_minutes == 90
     else:
-        with pytest.raises(services.MentoringError):
+        with pytest.raises(MentoringError, match="can no longer be edited"):
             services.edit_session(session, user, **values)
         assert session.duration_minutes == 60
 
@@ -114,9 +120,9 @@ def test_concern_raises_an_alert_at_once_with_who_and_when(match, db):
     assert [a.id for a in open_alerts()] == [alert.id]
 
 
-def test_concern_added_on_edit_raises_one_alert_and_cannot_be_removed(mm, match, db):
+def test_concern_added_on_edit_raises_one_alert_and_cannot_be_removed(make, match, db):
     """Does ticking the concern on an edit alert once, and unticking it keep the flag?"""
-    session = mm.session(match, created_at=NOW)
+    session = make.session(match, created_at=NOW)
     values = dict(held_on=TODAY, duration_minutes=60, kind=SessionKind.IN_PERSON,
                   activity="Paseo", notes="", concern_details="Moretones", now=NOW)
     services.edit_session(session, match.mentor.user, concern=True, **values)
@@ -127,11 +133,11 @@ def test_concern_added_on_edit_raises_one_alert_and_cannot_be_removed(mm, match,
     assert db.session.get(MentoringSession, session.id).safeguarding_concern is True
 
 
-def test_alert_stays_open_until_follow_up_with_notes(mm, match, make, db):
+def test_alert_stays_open_until_follow_up_with_notes(match, make, db):
     """Is a follow-up without notes refused, and one with notes closing the alert?"""
-    alert = mm.alert(match)
+    alert = make.alert(match)
     coordinator = make.user(Role.COORDINATOR)
-    with pytest.raises(services.MentoringError):
+    with pytest.raises(MentoringError):
         services.follow_up_alert(alert, notes="  ", by=coordinator, now=NOW)
     assert [a.id for a in open_alerts()] == [alert.id]
     services.follow_up_alert(alert, notes="Llamé a la madre; derivado a DEMUNA",
@@ -139,5 +145,5 @@ def test_alert_stays_open_until_follow_up_with_notes(mm, match, make, db):
     db.session.commit()
     assert open_alerts() == []
     assert db.session.get(SafeguardingAlert, alert.id).followed_up_by_id == coordinator.id
-    with pytest.raises(services.MentoringError):
+    with pytest.raises(MentoringError):
         services.follow_up_alert(alert, notes="otra vez", by=coordinator, now=NOW)

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.mentoring_builders import SCREENING_STEPS
+from tests.builders import SCREENING_STEPS
 from youthagainstguns.auth.models import Role
-from youthagainstguns.mentoring.matching import normalise, suggest_mentors
+from youthagainstguns.mentoring.matching import suggest_mentors
 from youthagainstguns.mentoring.models import (
     BackgroundCheck,
     CheckResult,
@@ -15,6 +15,7 @@ from youthagainstguns.mentoring.models import (
     TrainingSession,
 )
 from youthagainstguns.mentoring.status import MentorStatus, mentor_status, screening_gaps
+from youthagainstguns.text import normalise
 
 pytestmark = pytest.mark.usefixtures("english_request")
 
@@ -23,24 +24,24 @@ def _codes(mentor, today):
     return [gap.code for gap in screening_gaps(mentor, today)]
 
 
-def test_status_moves_through_each_screening_step(mm, db, today):
+def test_status_moves_through_each_screening_step(make, db, today):
     """Does a mentor stay in screening until every step is done, naming what is missing?"""
-    mentor = mm.mentor(steps=())
+    mentor = make.mentor(steps=())
     assert mentor_status(mentor, today) == MentorStatus.IN_SCREENING
     assert _codes(mentor, today) == ["interview", "references", "background_check", "training",
                                      "decision"]
     done = []
     for step, code in zip(SCREENING_STEPS, _codes(mentor, today), strict=True):
         done.append(step)
-        mentor = mm.mentor(steps=tuple(done))
+        mentor = make.mentor(steps=tuple(done))
         assert code not in _codes(mentor, today)
     assert _codes(mentor, today) == []
     assert mentor_status(mentor, today) == MentorStatus.READY
 
 
-def test_one_positive_reference_is_not_enough(mm, db, today):
+def test_one_positive_reference_is_not_enough(make, db, today):
     """Are two positive references required, with the count so far shown?"""
-    mentor = mm.mentor()
+    mentor = make.mentor()
     mentor.references[0].outcome = "negative"
     db.session.commit()
     gaps = screening_gaps(mentor, today)
@@ -48,9 +49,9 @@ def test_one_positive_reference_is_not_enough(mm, db, today):
     assert "1 so far" in gaps[0].text
 
 
-def test_training_needs_the_minimum_hours(mm, db, today):
+def test_training_needs_the_minimum_hours(make, db, today):
     """Does training under 6 hours keep the mentor in screening, and 6 hours in total pass?"""
-    mentor = mm.mentor(hours="4")
+    mentor = make.mentor(hours="4")
     assert _codes(mentor, today) == ["training"]
     assert mentor_status(mentor, today) == MentorStatus.IN_SCREENING
     db.session.add(TrainingSession(mentor=mentor, held_on=today, hours=Decimal("2"),
@@ -59,25 +60,25 @@ def test_training_needs_the_minimum_hours(mm, db, today):
     assert mentor_status(mentor, today) == MentorStatus.READY
 
 
-def test_a_not_clear_check_is_missing_a_clear_one(mm, db, today):
+def test_a_not_clear_check_is_missing_a_clear_one(make, db, today):
     """Does a check that found records count as missing a clear check?"""
-    mentor = mm.mentor()
+    mentor = make.mentor()
     mentor.background_checks[0].result = CheckResult.NOT_CLEAR
     db.session.commit()
     assert _codes(mentor, today) == ["background_check"]
 
 
-def test_expired_check_makes_the_mentor_expired(mm, db, today):
+def test_expired_check_makes_the_mentor_expired(make, db, today):
     """Is a mentor whose latest check lapsed on or before today 'expired', and valid the day
     before?"""
-    mentor = mm.mentor(check_expires=today + timedelta(days=1))
+    mentor = make.mentor(check_expires=today + timedelta(days=1))
     assert mentor_status(mentor, today) == MentorStatus.READY
     assert mentor_status(mentor, today + timedelta(days=1)) == MentorStatus.EXPIRED
 
 
-def test_a_newer_check_renews_an_expired_one(mm, db, today):
+def test_a_newer_check_renews_an_expired_one(make, db, today):
     """Does the latest check count, not an older expired one?"""
-    mentor = mm.mentor(check_expires=today - timedelta(days=1))
+    mentor = make.mentor(check_expires=today - timedelta(days=1))
     assert mentor_status(mentor, today) == MentorStatus.EXPIRED
     db.session.add(BackgroundCheck(mentor=mentor, checked_on=today, result=CheckResult.CLEAR,
                                    expires_on=today + timedelta(days=365)))
@@ -85,20 +86,20 @@ def test_a_newer_check_renews_an_expired_one(mm, db, today):
     assert mentor_status(mentor, today) == MentorStatus.READY
 
 
-def test_active_match_makes_the_mentor_active(mm, today):
+def test_active_match_makes_the_mentor_active(make, today):
     """Is a ready mentor with an active match 'active' (and not with a proposed one)?"""
-    mentor = mm.mentor(max_mentees=2)
-    mm.match(mentor, mm.mentee(), status=MatchStatus.PROPOSED)
+    mentor = make.mentor(max_mentees=2)
+    make.match(mentor, make.mentee(), status=MatchStatus.PROPOSED)
     assert mentor_status(mentor, today) == MentorStatus.READY
-    mm.match(mentor, mm.mentee())
+    make.match(mentor, make.mentee())
     assert mentor_status(mentor, today) == MentorStatus.ACTIVE
 
 
-def test_inactive_since_and_refusal_make_the_mentor_inactive(mm, db, today):
+def test_inactive_since_and_refusal_make_the_mentor_inactive(make, db, today):
     """Do a step-back date and a latest 'not approved' decision each make a mentor inactive?"""
-    stepped_back = mm.mentor(inactive_since=today)
+    stepped_back = make.mentor(inactive_since=today)
     assert mentor_status(stepped_back, today) == MentorStatus.INACTIVE
-    refused = mm.mentor()
+    refused = make.mentor()
     db.session.add(ScreeningDecision(mentor=refused, decided_on=today, approved=False,
                                      reason="No se presentó"))
     db.session.commit()
@@ -112,15 +113,15 @@ def test_normalise_folds_case_and_accents():
     assert normalise("Fútbol ") == normalise("FUTBOL") == "futbol"
 
 
-def test_suggestions_rank_by_district_interests_preferences_and_capacity(mm, make, today):
+def test_suggestions_rank_by_district_interests_preferences_and_capacity(make, today):
     """Are mentors ranked by the score, with each reason shown?"""
-    mentee = mm.mentee(district="Comas", interests="Fútbol, música, dibujo",
+    mentee = make.mentee(district="Comas", interests="Fútbol, música, dibujo",
                        preferences="mentora que hable quechua")
-    near = mm.mentor(user=make.user(Role.MENTOR, full_name="Near"), district="Comas",
+    near = make.mentor(user=make.user(Role.MENTOR, full_name="Near"), district="Comas",
                      interests="futbol")
-    shared = mm.mentor(user=make.user(Role.MENTOR, full_name="Shared"), district="Ate",
+    shared = make.mentor(user=make.user(Role.MENTOR, full_name="Shared"), district="Ate",
                        interests="FÚTBOL, Música, Dibujo, cocina", preferences="Hablo quechua")
-    roomy = mm.mentor(user=make.user(Role.MENTOR, full_name="Roomy"), district="Ate",
+    roomy = make.mentor(user=make.user(Role.MENTOR, full_name="Roomy"), district="Ate",
                       max_mentees=3)
     result = suggest_mentors(mentee, today)
     assert [s.mentor.id for s in result] == [shared.id, near.id, roomy.id]
@@ -133,33 +134,33 @@ def test_suggestions_rank_by_district_interests_preferences_and_capacity(mm, mak
     assert by_id[roomy.id].reasons == ["Spare capacity: 3 of 3 places free"]
 
 
-def test_suggestions_break_ties_deterministically(mm, make, today):
+def test_suggestions_break_ties_deterministically(make, today):
     """With equal scores, does the earlier applicant come first, then the lower id?"""
-    mentee = mm.mentee(district="Comas")
-    later = mm.mentor(application_date=today - timedelta(days=10))
-    earlier = mm.mentor(application_date=today - timedelta(days=90))
-    same_day = mm.mentor(application_date=today - timedelta(days=10))
+    mentee = make.mentee(district="Comas")
+    later = make.mentor(application_date=today - timedelta(days=10))
+    earlier = make.mentor(application_date=today - timedelta(days=90))
+    same_day = make.mentor(application_date=today - timedelta(days=10))
     assert [s.mentor.id for s in suggest_mentors(mentee, today)] == [
         earlier.id, later.id, same_day.id]
 
 
-def test_suggestions_leave_out_mentors_not_ready_or_full(mm, today):
+def test_suggestions_leave_out_mentors_not_ready_or_full(make, today):
     """Are mentors in screening, expired, inactive or at capacity left out?"""
-    mentee = mm.mentee()
-    ready = mm.mentor()
-    mm.mentor(steps=("interview", "references", "check", "decision"))
-    mm.mentor(check_expires=today)
-    mm.mentor(inactive_since=today - timedelta(days=1))
-    full = mm.mentor()
-    mm.match(full, mm.mentee())
+    mentee = make.mentee()
+    ready = make.mentor()
+    make.mentor(steps=("interview", "references", "check", "decision"))
+    make.mentor(check_expires=today)
+    make.mentor(inactive_since=today - timedelta(days=1))
+    full = make.mentor()
+    make.match(full, make.mentee())
     assert [s.mentor.id for s in suggest_mentors(mentee, today)] == [ready.id]
 
 
-def test_suggestions_use_a_bounded_number_of_queries(mm, db, today, count_queries):
+def test_suggestions_use_a_bounded_number_of_queries(make, db, today, count_queries):
     """Does the number of queries stay the same with many mentors?"""
-    mentee = mm.mentee()
+    mentee = make.mentee()
     for _ in range(12):
-        mm.mentor()
+        make.mentor()
     db.session.expire_all()
     with count_queries() as counter:
         assert len(suggest_mentors(mentee, today, limit=20)) == 12

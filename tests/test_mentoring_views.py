@@ -28,8 +28,8 @@ def _fmt(day):
 
 # --- Mentors -------------------------------------------------------------------------------
 
-def test_coordinator_creates_mentor_account_and_file_with_a_password_link(
-        client, auth, login_as, db, today):
+def test_coordinator_creates_mentor_account_and_file_with_a_password_link(client, auth, login_as,
+                                                                          db, today):
     """Does one form create the mentor account and file, and show a one-time link?"""
     login_as(Role.COORDINATOR)
     response = _post(client, auth, "/mentoring/mentors/new", {
@@ -58,8 +58,8 @@ def test_new_mentor_refuses_a_taken_email(client, auth, login_as, make, db, toda
     assert db.session.scalar(sa.select(sa.func.count(MentorProfile.id))) == 0
 
 
-def test_coordinator_opens_a_file_for_an_existing_mentor_account(
-        client, auth, login_as, make, db, today):
+def test_coordinator_opens_a_file_for_an_existing_mentor_account(client, auth, login_as, make, db,
+                                                                 today):
     """Can a file be attached to a mentor account created earlier?"""
     account = make.user(Role.MENTOR)
     login_as(Role.COORDINATOR)
@@ -72,10 +72,10 @@ def test_coordinator_opens_a_file_for_an_existing_mentor_account(
     assert profile.user_id == account.id
 
 
-def test_screening_steps_recorded_through_the_forms_make_the_mentor_ready(
-        client, auth, login_as, mm, db, today):
+def test_screening_steps_recorded_through_the_forms_make_the_mentor_ready(client, auth, login_as,
+                                                                          make, db, today):
     """Does recording each step move the mentor page from 'in screening' to 'ready'?"""
-    mentor = mm.mentor(steps=("interview", "references", "check", "training"))
+    mentor = make.mentor(steps=("interview", "references", "check", "training"))
     login_as(Role.COORDINATOR)
     page = client.get(f"/mentoring/mentors/{mentor.id}").get_data(as_text=True)
     assert "En evaluación" in page and "una decisión de aprobación" in page
@@ -88,18 +88,18 @@ def test_screening_steps_recorded_through_the_forms_make_the_mentor_ready(
     assert "Listo para emparejar" in page
 
 
-def test_unknown_screening_step_is_404(client, login_as, mm):
+def test_unknown_screening_step_is_404(client, login_as, make):
     """Is a made-up step a 404 rather than an error?"""
-    mentor = mm.mentor()
+    mentor = make.mentor()
     login_as(Role.COORDINATOR)
     assert client.get(f"/mentoring/mentors/{mentor.id}/screening/horoscope").status_code == 404
 
 
 # --- Mentees -------------------------------------------------------------------------------
 
-def test_viewing_a_mentee_is_audited_without_their_name(client, login_as, mm, db):
+def test_viewing_a_mentee_is_audited_without_their_name(client, login_as, make, db):
     """Is each view of a mentee record in the audit log, by id only?"""
-    mentee = mm.mentee()
+    mentee = make.mentee()
     coordinator = login_as(Role.COORDINATOR)
     assert client.get(f"/mentoring/mentees/{mentee.id}").status_code == 200
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "mentee.view"))
@@ -107,8 +107,8 @@ def test_viewing_a_mentee_is_audited_without_their_name(client, login_as, mm, db
     assert "Lucía" not in event.summary
 
 
-def test_mentee_record_shows_workshop_history_of_linked_student(
-        client, auth, login_as, mm, make, db, today):
+def test_mentee_record_shows_workshop_history_of_linked_student(client, auth, login_as, make, db,
+                                                                today):
     """Can staff find the participant within a school, link them, and see their workshops?"""
     school = make.school()
     student = Student(school=school, first_name="Lucía", last_names="Quispe Mamani")
@@ -119,7 +119,7 @@ def test_mentee_record_shows_workshop_history_of_linked_student(
     db.session.add_all([student, other, workshop, RosterEntry(
         workshop=workshop, student=student, status=AttendanceStatus.PRESENT)])
     db.session.commit()
-    mentee = mm.mentee(school_id=school.id)
+    mentee = make.mentee(school_id=school.id)
     login_as(Role.COORDINATOR)
     url = f"/mentoring/mentees/{mentee.id}/student"
     found = client.get(f"{url}?school_id={school.id}&q=quispe").get_data(as_text=True)
@@ -130,9 +130,20 @@ def test_mentee_record_shows_workshop_history_of_linked_student(
     assert "Historias que salvan" in page and "04/05/2026" in page and "Presente" in page
 
 
-def test_stale_mentee_edit_is_refused(client, auth, login_as, mm, db, today):
+@pytest.mark.parametrize("q", ["%", "_"])
+def test_mentee_search_takes_percent_and_underscore_literally(client, login_as, make, q):
+    """Does a search for "%" or "_" find nobody, rather than every mentee?"""
+    mentee = make.mentee()
+    login_as(Role.COORDINATOR)
+    link = f"/mentoring/mentees/{mentee.id}"
+    assert link in client.get("/mentoring/mentees?q=quispe").get_data(as_text=True)
+    assert link not in client.get("/mentoring/mentees", query_string={"q": q}).get_data(
+        as_text=True)
+
+
+def test_stale_mentee_edit_is_refused(client, auth, login_as, make, db, today):
     """When two coordinators edit the same mentee, is the second save refused, not merged?"""
-    mentee = mm.mentee()
+    mentee = make.mentee()
     login_as(Role.COORDINATOR)
     url = f"/mentoring/mentees/{mentee.id}/edit"
     form = {"first_name": "Lucía", "last_names": "Quispe Mamani",
@@ -148,11 +159,11 @@ def test_stale_mentee_edit_is_refused(client, auth, login_as, mm, db, today):
     assert (saved.guardian_phone, saved.district, saved.version_id) == ("999111222", "Comas", 2)
 
 
-def test_withdrawing_consent_in_the_page_pauses_the_match_and_alerts(
-        client, auth, login_as, mm, db, today):
+def test_withdrawing_consent_in_the_page_pauses_the_match_and_alerts(client, auth, login_as, make,
+                                                                     db, today):
     """Does the withdrawal form pause the match and put an alert on the board?"""
-    mentee = mm.mentee()
-    match = mm.match(mm.mentor(), mentee)
+    mentee = make.mentee()
+    match = make.match(make.mentor(), mentee)
     login_as(Role.COORDINATOR)
     url = f"/mentoring/consents/{mentee.consents[0].id}/withdraw"
     response = _post(client, auth, url, {"withdrawn_on": _fmt(today), "reason": "Se mudan"})
@@ -162,11 +173,10 @@ def test_withdrawing_consent_in_the_page_pauses_the_match_and_alerts(
     assert "Consentimiento retirado" in board
 
 
-def test_proposing_an_unready_mentor_shows_every_reason(
-        client, auth, login_as, mm, db, today):
+def test_proposing_an_unready_mentor_shows_every_reason(client, auth, login_as, make, db, today):
     """Does the propose page show the refusal reasons in Spanish and save nothing?"""
-    mentor = mm.mentor(steps=("interview", "references", "check", "decision"))
-    mentee = mm.mentee(consent=False)
+    mentor = make.mentor(steps=("interview", "references", "check", "decision"))
+    mentee = make.mentee(consent=False)
     login_as(Role.COORDINATOR)
     response = _post(client, auth, f"/mentoring/mentees/{mentee.id}/matches/new",
                      {"mentor_id": str(mentor.id), "goals": ""})
@@ -177,10 +187,10 @@ def test_proposing_an_unready_mentor_shows_every_reason(
     assert db.session.scalar(sa.select(sa.func.count(Match.id))) == 0
 
 
-def test_activating_an_active_match_is_refused_with_a_message(
-        client, auth, login_as, mm, db, today):
+def test_activating_an_active_match_is_refused_with_a_message(client, auth, login_as, make, db,
+                                                              today):
     """Is an illegal transition through the page a message, not a 500?"""
-    match = mm.match(mm.mentor(), mm.mentee())
+    match = make.match(make.mentor(), make.mentee())
     login_as(Role.COORDINATOR)
     url = f"/mentoring/matches/{match.id}/activate"
     response = _post(client, auth, url, {
@@ -192,11 +202,11 @@ def test_activating_an_active_match_is_refused_with_a_message(
 
 # --- Sessions, alerts and the mentor's page ------------------------------------------------
 
-def test_mentor_logs_a_session_with_a_concern_and_staff_follow_up(
-        client, auth, login_as, mm, make, db, today):
+def test_mentor_logs_a_session_with_a_concern_and_staff_follow_up(client, auth, login_as, make,
+                                                                  db, today):
     """Does a mentor's concern reach the board at once and leave it after a follow-up?"""
     mentor_user = make.user(Role.MENTOR)
-    match = mm.match(mm.mentor(user=mentor_user), mm.mentee())
+    match = make.match(make.mentor(user=mentor_user), make.mentee())
     auth.login(mentor_user.email)
     url = f"/mentoring/matches/{match.id}/sessions/new"
     data = {"held_on": _fmt(today), "duration_minutes": "45", "kind": "in_person",
@@ -213,11 +223,11 @@ def test_mentor_logs_a_session_with_a_concern_and_staff_follow_up(
     assert f"/mentoring/alerts/{alert.id}" not in client.get("/mentoring/").get_data(as_text=True)
 
 
-def test_session_form_shows_field_errors_for_future_date_and_duration(
-        client, auth, mm, make, db, today):
+def test_session_form_shows_field_errors_for_future_date_and_duration(client, auth, make, db,
+                                                                      today):
     """Are a future date and a 601-minute session refused next to their fields?"""
     mentor_user = make.user(Role.MENTOR)
-    match = mm.match(mm.mentor(user=mentor_user), mm.mentee())
+    match = make.match(make.mentor(user=mentor_user), make.mentee())
     auth.login(mentor_user.email)
     url = f"/mentoring/matches/{match.id}/sessions/new"
     data = {"held_on": _fmt(today + timedelta(days=1)), "duration_minutes": "601",
@@ -230,11 +240,11 @@ def test_session_form_shows_field_errors_for_future_date_and_duration(
     assert db.session.scalar(sa.select(sa.func.count(MentoringSession.id))) == 0
 
 
-def test_mentor_cannot_edit_a_log_on_day_eight(client, auth, mm, make, db, today):
+def test_mentor_cannot_edit_a_log_on_day_eight(client, auth, make, db, today):
     """Is the edit page refused with a message once 8 days have passed?"""
     mentor_user = make.user(Role.MENTOR)
-    match = mm.match(mm.mentor(user=mentor_user), mm.mentee())
-    session = mm.session(match, held_on=today - timedelta(days=9),
+    match = make.match(make.mentor(user=mentor_user), make.mentee())
+    session = make.session(match, held_on=today - timedelta(days=9),
                          created_at=datetime.now(UTC) - timedelta(days=8))
     auth.login(mentor_user.email)
     response = client.get(f"/mentoring/sessions/{session.id}/edit")
@@ -243,12 +253,12 @@ def test_mentor_cannot_edit_a_log_on_day_eight(client, auth, mm, make, db, today
         as_text=True)
 
 
-def test_mentor_page_shows_matches_and_what_is_due(client, auth, mm, make, today):
+def test_mentor_page_shows_matches_and_what_is_due(client, auth, make, today):
     """Does a mentor see their match and a reminder after 14 quiet days, and nothing private?"""
     mentor_user = make.user(Role.MENTOR)
-    mentor = mm.mentor(user=mentor_user)
-    mentee = mm.mentee(first_name="Jhon", last_names="Huamán Rojas")
-    mm.match(mentor, mentee, start_date=today - timedelta(days=20))
+    mentor = make.mentor(user=mentor_user)
+    mentee = make.mentee(first_name="Jhon", last_names="Huamán Rojas")
+    make.match(mentor, mentee, start_date=today - timedelta(days=20))
     auth.login(mentor_user.email)
     html = client.get("/mentoring/mine").get_data(as_text=True)
     assert "Jhon Huamán Rojas" in html
@@ -256,11 +266,11 @@ def test_mentor_page_shows_matches_and_what_is_due(client, auth, mm, make, today
     assert mentee.guardian_phone not in html
 
 
-def test_mentor_sees_only_a_minimal_summary_of_their_mentee(client, auth, mm, make, today):
+def test_mentor_sees_only_a_minimal_summary_of_their_mentee(client, auth, make, today):
     """On their match page, does a mentor see name, age and school but no guardian data?"""
     mentor_user = make.user(Role.MENTOR)
-    mentee = mm.mentee()
-    match = mm.match(mm.mentor(user=mentor_user), mentee)
+    mentee = make.mentee()
+    match = make.match(make.mentor(user=mentor_user), mentee)
     auth.login(mentor_user.email)
     html = client.get(f"/mentoring/matches/{match.id}").get_data(as_text=True)
     assert mentee.full_name in html and "15 años" in html
@@ -269,12 +279,12 @@ def test_mentor_sees_only_a_minimal_summary_of_their_mentee(client, auth, mm, ma
 
 # --- Access --------------------------------------------------------------------------------
 
-def test_mentor_a_gets_403_for_mentor_b_matches_mentees_and_logs(client, auth, mm, make):
+def test_mentor_a_gets_403_for_mentor_b_matches_mentees_and_logs(client, auth, make):
     """Can a mentor open, log on, or edit another mentor's match, mentee or session?"""
-    match_b = mm.match(mm.mentor(), mm.mentee())
-    session_b = mm.session(match_b)
+    match_b = make.match(make.mentor(), make.mentee())
+    session_b = make.session(match_b)
     mentor_a = make.user(Role.MENTOR)
-    mm.mentor(user=mentor_a)
+    make.mentor(user=mentor_a)
     auth.login(mentor_a.email)
     for url in (f"/mentoring/matches/{match_b.id}",
                 f"/mentoring/matches/{match_b.id}/sessions/new",
@@ -291,14 +301,14 @@ def test_mentor_a_gets_403_for_mentor_b_matches_mentees_and_logs(client, auth, m
 
 
 @pytest.mark.parametrize("role", [Role.SCHOOL, Role.SPEAKER])
-def test_school_contacts_and_speakers_get_403_on_every_mentoring_page(
-        app, client, auth, login_as, mm, role):
+def test_school_contacts_and_speakers_get_403_on_every_mentoring_page(app, client, auth, login_as,
+                                                                      make, role):
     """Do school contacts and speakers get 403 on every mentoring route?"""
-    match = mm.match(mm.mentor(), mm.mentee())
-    session = mm.session(match)
+    match = make.match(make.mentor(), make.mentee())
+    session = make.session(match)
     values = {"mentor_id": match.mentor_id, "mentee_id": match.mentee_id, "match_id": match.id,
               "session_id": session.id, "consent_id": match.mentee.consents[0].id,
-              "alert_id": mm.alert(match).id, "step": "interview"}
+              "alert_id": make.alert(match).id, "step": "interview"}
     login_as(role)
     token = auth.csrf_token("/account/password")
     rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("mentoring.")]
@@ -312,10 +322,10 @@ def test_school_contacts_and_speakers_get_403_on_every_mentoring_page(
 
 # --- Query counts --------------------------------------------------------------------------
 
-def test_mentor_list_runs_bounded_queries(client, login_as, mm, count_queries):
+def test_mentor_list_runs_bounded_queries(client, login_as, make, count_queries):
     """Does the mentor list with 25 mentors (and their statuses) stay under a few queries?"""
     for _ in range(25):
-        mm.mentor()
+        make.mentor()
     login_as(Role.COORDINATOR)
     with count_queries() as counter:
         response = client.get("/mentoring/mentors")
@@ -323,13 +333,13 @@ def test_mentor_list_runs_bounded_queries(client, login_as, mm, count_queries):
     assert counter["n"] <= 14
 
 
-def test_mentee_list_runs_bounded_queries(client, login_as, mm, count_queries):
+def test_mentee_list_runs_bounded_queries(client, login_as, make, count_queries):
     """Does the mentee list with 25 mentees stay under a few queries?"""
-    mentor = mm.mentor(max_mentees=5)
+    mentor = make.mentor(max_mentees=5)
     for n in range(25):
-        mentee = mm.mentee()
+        mentee = make.mentee()
         if n < 5:
-            mm.match(mentor, mentee)
+            make.match(mentor, mentee)
     login_as(Role.COORDINATOR)
     with count_queries() as counter:
         response = client.get("/mentoring/mentees")
@@ -337,11 +347,11 @@ def test_mentee_list_runs_bounded_queries(client, login_as, mm, count_queries):
     assert counter["n"] <= 12
 
 
-def test_coordinator_closes_a_match_through_the_form_with_rematch(
-        client, auth, login_as, mm, db, today):
+def test_coordinator_closes_a_match_through_the_form_with_rematch(client, auth, login_as, make,
+                                                                  db, today):
     """Does the closure form record type, reason and notes, and restart the mentee's wait?"""
-    mentee = mm.mentee(referred_on=today - timedelta(days=300))
-    match = mm.match(mm.mentor(), mentee)
+    mentee = make.mentee(referred_on=today - timedelta(days=300))
+    match = make.match(make.mentor(), mentee)
     login_as(Role.COORDINATOR)
     url = f"/mentoring/matches/{match.id}/close"
     response = _post(client, auth, url, {

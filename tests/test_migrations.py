@@ -34,7 +34,7 @@ def empty_database(tmp_path, database_url):
 def _flask_db(command: str, url: str, tmp_path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url, "YAG_INSTANCE_DIR": str(tmp_path),
            "YAG_CONFIG": "development"}
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", command],
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", *command.split()],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
 
 
@@ -45,7 +45,7 @@ def test_upgrade_check_and_downgrade(empty_database, tmp_path):
     check = _flask_db("check", empty_database, tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "No new upgrade operations detected" in check.stdout + check.stderr
-    downgrade = _flask_db("downgrade", empty_database, tmp_path)
+    downgrade = _flask_db("downgrade base", empty_database, tmp_path)  # every revision
     assert downgrade.returncode == 0, downgrade.stderr
     engine = sa.create_engine(empty_database)
     assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}

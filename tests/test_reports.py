@@ -7,7 +7,6 @@ import pdfplumber
 import pytest
 import sqlalchemy as sa
 
-from tests.certificate_builders import add_roster, make_class, make_student, make_workshop
 from youthagainstguns.audit.models import AuditEvent
 from youthagainstguns.auth.models import Role
 from youthagainstguns.workshops.models import AttendanceStatus
@@ -31,7 +30,7 @@ def school_year(make):
     """A school with a 40-student workshop (two PDF pages) and one named with accents."""
     school = make.school(name="I.E. Señor de los Milagros", official_code="0765432")
     statuses = [P] * 30 + [L] * 4 + [E] * 3 + [A] * 3
-    workshop, students = make_class(make, school, statuses)
+    workshop, students = make.class_of(school, statuses)
     students[0].first_name, students[0].last_names = "José", "Ñique Álvarez"
     students[1].first_name, students[1].last_names = "=HYPERLINK(1)", "+Suma"
     make.db.session.commit()
@@ -74,14 +73,13 @@ def test_csv_keeps_accents_and_escapes_formulas(school_year, db, client, login_a
         AuditEvent.action == "report.export")) == 1
 
 
-def test_period_report_covers_one_school_and_the_period(school_year, make, client, login_as,
-                                                        today):
+def test_period_report_covers_one_school_and_the_period(school_year, make, client, login_as, today):
     """Are other schools' students and workshops outside the period left out?"""
     school, _workshop, _students = school_year
     other = make.school(name="Otro colegio")
-    make_class(make, other, [P, P])
-    old = make_workshop(make, venue=school, days_ago=90)
-    add_roster(make, old, [(make_student(make, school, last_names="Antiguo"), P)])
+    make.class_of(other, [P, P])
+    old = make.held_workshop(venue=school, days_ago=90)
+    make.enrol(old, [(make.student(school, last_names="Antiguo"), P)])
     login_as(Role.COORDINATOR)
     response = client.get("/reports/attendance.csv", query_string=_period(school, today))
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
@@ -122,7 +120,7 @@ def test_index_offers_downloads_with_few_queries(make, client, login_as, today, 
     """Does the report page stay at a bounded number of queries with many workshops?"""
     school = make.school()
     for days in range(30):
-        make_workshop(make, venue=school, days_ago=days + 1)
+        make.held_workshop(venue=school, days_ago=days + 1)
     login_as(Role.COORDINATOR)
     with count_queries() as counter:
         response = client.get("/reports", query_string=_period(school, today))
@@ -136,8 +134,8 @@ def test_program_totals_suppress_small_counts(make, client, login_as):
     """Are fewer than five students in a district shown as <5?"""
     small = make.school(district="Ancón")
     big = make.school(district="Comas")
-    make_class(make, small, [P, P])
-    make_class(make, big, [P] * 6)
+    make.class_of(small, [P, P])
+    make.class_of(big, [P] * 6)
     login_as(Role.COORDINATOR)
     html = client.get("/reports/program").get_data(as_text=True)
     assert "<td>Ancón</td><td>&lt;5</td>" in html

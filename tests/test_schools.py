@@ -41,8 +41,8 @@ def test_coordinator_creates_a_school_and_sees_it(client, auth, login_as, db):
     ("official_code", "12AB", "El código modular tiene 7 dígitos."),
     ("phone", "llámame", "Escribe solo dígitos"),
 ])
-def test_invalid_school_is_refused_next_to_the_field(client, auth, login_as, db,
-                                                     field, value, message):
+def test_invalid_school_is_refused_next_to_the_field(client, auth, login_as, db, field, value,
+                                                     message):
     """Is a bad field explained next to that field, in Spanish, with nothing saved?"""
     login_as(Role.COORDINATOR)
     response = _post(client, auth, "/schools/new", {**VALID, field: value})
@@ -128,7 +128,7 @@ def test_blackout_dates_are_added_checked_and_deleted(client, auth, login_as, ma
 
 
 def test_blackout_of_another_school_cannot_be_deleted_through_this_one(client, auth, login_as,
-                                                                        make, db, today):
+                                                                       make, db, today):
     """Does a blackout id from another venue give 404 instead of deleting it?"""
     school, other = make.school(), make.school()
     db.session.add(BlackoutDate(school=other, starts_on=today, ends_on=today, reason="Feriado"))

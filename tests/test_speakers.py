@@ -58,8 +58,8 @@ def test_coordinator_creates_a_vetted_speaker(client, auth, login_as, db, today)
     ("vetting_renewal_on", "", "necesita la fecha"),
     ("excluded_districts", ["Narnia"], "no es una opción válida"),
 ])
-def test_invalid_speaker_is_refused_next_to_the_field(client, auth, login_as, db, today,
-                                                      field, value, message):
+def test_invalid_speaker_is_refused_next_to_the_field(client, auth, login_as, db, today, field,
+                                                      value, message):
     """Is a bad field explained next to that field, in Spanish, with nothing saved?"""
     login_as(Role.COORDINATOR)
     response = _post(client, auth, "/speakers/new", _form(today, **{field: value}))

@@ -5,7 +5,6 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from tests import workshop_builders as wb
 from youthagainstguns.audit.models import AuditEvent
 from youthagainstguns.auth.models import Role
 from youthagainstguns.workshops.models import AttendanceStatus, Student, WorkshopStatus
@@ -21,8 +20,8 @@ def save(client, auth, workshop, marks: dict, **extra):
 def test_coordinator_marks_attendance_with_who_and_when(client, auth, make, login_as, db):
     """Does saving record each status, who took it and when?"""
     coordinator = login_as(Role.COORDINATOR)
-    workshop = wb.workshop(make)
-    a, b, c = wb.roster(make, workshop, 3)
+    workshop = make.workshop()
+    a, b, c = make.roster(workshop, 3)
     response = save(client, auth, workshop, {a: "present", b: "late", c: "absent"})
     assert response.status_code == 302
     for entry, status in ((a, "present"), (b, "late"), (c, "absent")):
@@ -34,8 +33,8 @@ def test_coordinator_marks_attendance_with_who_and_when(client, auth, make, logi
 def test_all_present_without_javascript(client, auth, make, login_as, db):
     """Does the "all present" button mark everybody present when pressed without JS?"""
     login_as(Role.COORDINATOR)
-    workshop = wb.workshop(make)
-    entries = wb.roster(make, workshop, 4)
+    workshop = make.workshop()
+    entries = make.roster(workshop, 4)
     assert save(client, auth, workshop, {}, all_present="1").status_code == 302
     for entry in entries:
         db.session.refresh(entry)
@@ -45,8 +44,8 @@ def test_all_present_without_javascript(client, auth, make, login_as, db):
 def test_page_lists_roster_in_order_with_four_choices(client, make, login_as):
     """Does the phone page show every student, numbered, with four choices each?"""
     login_as(Role.COORDINATOR)
-    workshop = wb.workshop(make)
-    entries = wb.roster(make, workshop, 3)
+    workshop = make.workshop()
+    entries = make.roster(workshop, 3)
     html = client.get(f"/workshops/{workshop.id}/attendance").get_data(as_text=True)
     assert html.count('type="radio"') == 12
     positions = [html.index(f'id="entry-{e.id}"') for e in entries]
@@ -55,8 +54,8 @@ def test_page_lists_roster_in_order_with_four_choices(client, make, login_as):
 
 def test_school_contact_takes_attendance_while_it_happens(client, auth, make, login_as, db):
     """Can the school's contact take attendance during their own workshop?"""
-    workshop = wb.happening_now(make)
-    entry, = wb.roster(make, workshop, 1)
+    workshop = make.happening_now()
+    entry, = make.roster(workshop, 1)
     contact = login_as(Role.SCHOOL, school=workshop.venue)
     assert save(client, auth, workshop, {entry: "excused"}).status_code == 302
     db.session.refresh(entry)
@@ -66,8 +65,8 @@ def test_school_contact_takes_attendance_while_it_happens(client, auth, make, lo
 @pytest.mark.parametrize("case", ["tomorrow", "closed", "other_school"])
 def test_school_contact_refused_outside_their_window(client, auth, make, login_as, db, case):
     """Is a school contact refused before the workshop, after closing, or at another school?"""
-    workshop = wb.workshop(make) if case == "tomorrow" else wb.happening_now(make)
-    entry, = wb.roster(make, workshop, 1)
+    workshop = make.workshop() if case == "tomorrow" else make.happening_now()
+    entry, = make.roster(workshop, 1)
     if case == "closed":
         workshop.status = WorkshopStatus.CLOSED
         db.session.commit()
@@ -82,7 +81,7 @@ def test_school_contact_refused_outside_their_window(client, auth, make, login_a
 @pytest.mark.parametrize("role", [Role.SPEAKER, Role.MENTOR])
 def test_speakers_and_mentors_never_take_attendance(client, make, login_as, role):
     """Are speakers and mentors refused the attendance and roster pages?"""
-    workshop = wb.happening_now(make)
+    workshop = make.happening_now()
     user = login_as(role)
     if role == Role.SPEAKER:
         workshop.speakers[0].user_id = user.id
@@ -91,11 +90,11 @@ def test_speakers_and_mentors_never_take_attendance(client, make, login_as, role
         assert client.get(f"/workshops/{workshop.id}/{path}".rstrip("/")).status_code == 403
 
 
-def test_after_close_only_staff_change_attendance_and_it_is_audited(client, auth, make,
-                                                                    login_as, db):
+def test_after_close_only_staff_change_attendance_and_it_is_audited(client, auth, make, login_as,
+                                                                    db):
     """After closing, is a coordinator's change recorded old → new in the audit log?"""
-    workshop = wb.workshop(make, status=WorkshopStatus.CLOSED)
-    entry, other = wb.roster(make, workshop, 2, status=AttendanceStatus.PRESENT)
+    workshop = make.workshop(status=WorkshopStatus.CLOSED)
+    entry, other = make.roster(workshop, 2, status=AttendanceStatus.PRESENT)
     login_as(Role.COORDINATOR)
     save(client, auth, workshop, {entry: "absent", other: "present"})
     db.session.refresh(entry)
@@ -107,7 +106,7 @@ def test_after_close_only_staff_change_attendance_and_it_is_audited(client, auth
 
 def test_walk_in_is_added_present_and_takes_a_seat(client, auth, make, login_as, db):
     """Is a walk-in added to the roster, marked present, and counted in the seats?"""
-    workshop = wb.happening_now(make)
+    workshop = make.happening_now()
     login_as(Role.SCHOOL, school=workshop.venue)
     response = client.post(f"/workshops/{workshop.id}/attendance/walk-in", data={
         "csrf_token": auth.csrf_token("/workshops/"), "walkin-first_name": "Kevin",
@@ -121,7 +120,7 @@ def test_walk_in_is_added_present_and_takes_a_seat(client, auth, make, login_as,
 
 def test_walk_in_with_missing_name_shows_error(client, auth, make, login_as, db):
     """Does a walk-in without last names get a message and save nothing?"""
-    workshop = wb.happening_now(make)
+    workshop = make.happening_now()
     login_as(Role.COORDINATOR)
     response = client.post(f"/workshops/{workshop.id}/attendance/walk-in", data={
         "csrf_token": auth.csrf_token("/workshops/"), "walkin-first_name": "Kevin"})
@@ -133,8 +132,8 @@ def test_walk_in_with_missing_name_shows_error(client, auth, make, login_as, db)
 def test_sign_in_sheet_lists_roster_in_order(client, make, login_as, db):
     """Is the sign-in sheet a PDF with every student in roster order, and audited?"""
     login_as(Role.COORDINATOR)
-    workshop = wb.workshop(make, title="Taller de Ñaña")
-    entries = wb.roster(make, workshop, 3)
+    workshop = make.workshop(title="Taller de Ñaña")
+    entries = make.roster(workshop, 3)
     response = client.get(f"/workshops/{workshop.id}/sign-in-sheet.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)

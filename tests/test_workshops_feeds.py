@@ -5,7 +5,6 @@ from datetime import time, timedelta
 import icalendar
 import sqlalchemy as sa
 
-from tests import workshop_builders as wb
 from youthagainstguns.auth.models import Role
 from youthagainstguns.workshops.models import CalendarFeed, WorkshopStatus
 
@@ -22,19 +21,18 @@ def events(body: bytes) -> dict:
     return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
 
 
-def test_speaker_feed_parses_with_uid_tz_and_cancellations(client, auth, make, login_as,
-                                                           tomorrow):
+def test_speaker_feed_parses_with_uid_tz_and_cancellations(client, auth, make, login_as, tomorrow):
     """Is the speaker's feed valid iCalendar: UID, DTSTAMP, Lima TZID, CANCELLED, no students?"""
     user = login_as(Role.SPEAKER)
     speaker = make.speaker(user_id=user.id)
     venue = make.school(name="I.E. San Martín", address="Jr. Lampa 123")
-    held = wb.workshop(make, venue=venue, speakers=[speaker], day=tomorrow, start=time(9),
+    held = make.workshop(venue=venue, speakers=[speaker], day=tomorrow, start=time(9),
                        end=time(11), title="Mi historia")
-    cancelled = wb.workshop(make, speakers=[speaker], status=WorkshopStatus.CANCELLED,
+    cancelled = make.workshop(speakers=[speaker], status=WorkshopStatus.CANCELLED,
                             cancel_reason="Paro")
-    wb.workshop(make, speakers=[speaker], status=WorkshopStatus.DRAFT, title="Borrador oculto")
-    wb.workshop(make, title="De otro ponente")
-    pupils = wb.roster(make, held, 2)
+    make.workshop(speakers=[speaker], status=WorkshopStatus.DRAFT, title="Borrador oculto")
+    make.workshop(title="De otro ponente")
+    pupils = make.roster(held, 2)
     path = make_feed(client, auth, "/workshops/my-schedule")
     client.delete_cookie("session")  # calendar apps carry no session
     response = client.get(path)
@@ -60,8 +58,8 @@ def test_speaker_feed_parses_with_uid_tz_and_cancellations(client, auth, make, l
 def test_school_and_coordinator_feeds_list_their_own(client, auth, make, login_as):
     """Does a school's feed list its workshops, and a coordinator's the ones they created?"""
     school = make.school()
-    own = wb.workshop(make, venue=school)
-    other = wb.workshop(make)
+    own = make.workshop(venue=school)
+    other = make.workshop()
     login_as(Role.SCHOOL, school=school)
     assert set(events(client.get(make_feed(client, auth)).data)) == {
         f"workshop-{own.id}@youthagainstguns"}
@@ -94,18 +92,17 @@ def test_feed_of_a_deactivated_account_is_404(client, auth, make, login_as):
     assert client.get(path).status_code == 404
 
 
-def test_speaker_schedule_shows_venue_contact_and_never_students(client, make, login_as,
-                                                                 tomorrow):
+def test_speaker_schedule_shows_venue_contact_and_never_students(client, make, login_as, tomorrow):
     """Does a speaker see venue, time, group size and contact, and no student's name?"""
     user = login_as(Role.SPEAKER)
     speaker = make.speaker(user_id=user.id)
     venue = make.school(name="I.E. Los Andes", phone="01 555 1234")
     make.user(Role.SCHOOL, school=venue, full_name="Profesora Carmen")
-    upcoming = wb.workshop(make, venue=venue, speakers=[speaker], day=tomorrow,
+    upcoming = make.workshop(venue=venue, speakers=[speaker], day=tomorrow,
                            start=time(8, 30), end=time(10), title="Charla próxima")
-    past = wb.workshop(make, speakers=[speaker], day=tomorrow - timedelta(days=30),
+    past = make.workshop(speakers=[speaker], day=tomorrow - timedelta(days=30),
                        status=WorkshopStatus.CLOSED, title="Charla pasada")
-    pupils = wb.roster(make, upcoming, 2) + wb.roster(make, past, 1)
+    pupils = make.roster(upcoming, 2) + make.roster(past, 1)
     html = client.get("/workshops/my-schedule").get_data(as_text=True)
     for expected in ("Charla próxima", "Charla pasada", "I.E. Los Andes", "08:30",
                      "Profesora Carmen", "01 555 1234"):

@@ -6,7 +6,6 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from tests import workshop_builders as wb
 from youthagainstguns.auth.models import Role
 from youthagainstguns.csvexport import to_csv
 from youthagainstguns.workshops import roster_import
@@ -112,7 +111,7 @@ def students(db) -> int:
 
 def test_upload_previews_then_imports_in_order(client, auth, make, coordinator, db):
     """Does the preview save nothing, and the confirmation import every row in order?"""
-    workshop = wb.workshop(make)
+    workshop = make.workshop()
     preview = upload(client, auth, workshop, GOOD)
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Quispe Mamani" in html
@@ -128,7 +127,7 @@ def test_upload_previews_then_imports_in_order(client, auth, make, coordinator, 
 
 def test_mixed_file_saves_nothing_and_names_rows(client, auth, make, coordinator, db):
     """Does one bad row stop the whole import, with the line and field named?"""
-    workshop = wb.workshop(make)
+    workshop = make.workshop()
     response = upload(client, auth, workshop, GOOD + ",SinNombre,4,A,\n")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -138,7 +137,7 @@ def test_mixed_file_saves_nothing_and_names_rows(client, auth, make, coordinator
 
 def test_tampered_or_foreign_token_is_refused(client, auth, make, coordinator, db):
     """Can a client alter the previewed rows, or replay them on another workshop?"""
-    workshop, other = wb.workshop(make), wb.workshop(make)
+    workshop, other = make.workshop(), make.workshop()
     html = upload(client, auth, workshop, GOOD).get_data(as_text=True)
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
     forged = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
@@ -149,13 +148,13 @@ def test_tampered_or_foreign_token_is_refused(client, auth, make, coordinator, d
     assert students(db) == 0
 
 
-def test_duplicates_match_existing_students_and_are_not_doubled(client, auth, make,
-                                                                coordinator, db):
+def test_duplicates_match_existing_students_and_are_not_doubled(client, auth, make, coordinator,
+                                                                db):
     """Are known students matched (despite case and accents), not doubled nor re-added?"""
-    workshop = wb.workshop(make)
-    known = wb.student(make, workshop.venue, first_name="María José", last_names="Quispe",
+    workshop = make.workshop()
+    known = make.student(workshop.venue, first_name="María José", last_names="Quispe",
                        grade="4.º", section="B")
-    already, = wb.roster(make, workshop, 1)
+    already, = make.roster(workshop, 1)
     already_student = db.session.get(Student, already.student_id)
     text = ("nombres;apellidos;grado;seccion\nMARIA JOSE;quispe;4.º;b\n"
             f"{already_student.first_name};{already_student.last_names};4.º;A\n"
@@ -170,10 +169,9 @@ def test_duplicates_match_existing_students_and_are_not_doubled(client, auth, ma
     assert workshop.seats_taken == 3
 
 
-def test_import_past_capacity_is_refused_unless_staff_accept(client, auth, make, coordinator,
-                                                             db):
+def test_import_past_capacity_is_refused_unless_staff_accept(client, auth, make, coordinator, db):
     """Is a roster larger than capacity refused, then imported when accepted with a reason?"""
-    workshop = wb.workshop(make, capacity=1)
+    workshop = make.workshop(capacity=1)
     html = upload(client, auth, workshop, GOOD).get_data(as_text=True)
     assert 'data-kind="capacity"' in html
     refused = confirm(client, auth, workshop, html)
@@ -189,7 +187,7 @@ def test_import_past_capacity_is_refused_unless_staff_accept(client, auth, make,
 
 def test_school_contact_cannot_override_capacity(client, auth, make, login_as, db):
     """Can a school contact raise the capacity by accepting the warning? No."""
-    workshop = wb.workshop(make, capacity=1)
+    workshop = make.workshop(capacity=1)
     login_as(Role.SCHOOL, school=workshop.venue)
     html = upload(client, auth, workshop, GOOD).get_data(as_text=True)
     response = confirm(client, auth, workshop, html, acknowledge="y", ack_reason="por favor")
@@ -200,10 +198,15 @@ def test_school_contact_cannot_override_capacity(client, auth, make, login_as, d
 
 def test_school_contact_uploads_own_roster_until_held(client, auth, make, login_as, db):
     """Can a school contact import their class list, but not once the workshop was held?"""
-    workshop = wb.workshop(make)
+    workshop = make.workshop()
     login_as(Role.SCHOOL, school=workshop.venue)
     html = upload(client, auth, workshop, GOOD).get_data(as_text=True)
     assert confirm(client, auth, workshop, html).status_code == 302
+    db.session.refresh(workshop)
+    assert [(e.position, e.student.first_name, e.student.last_names, e.student.school_id)
+            for e in workshop.roster] == [(1, "Ana", "Quispe Mamani", workshop.venue_id),
+                                          (2, "Luis", "Rojas", workshop.venue_id)]
+    assert workshop.seats_taken == 2
     workshop.status = WorkshopStatus.HELD
     db.session.commit()
     response = client.get(f"/workshops/{workshop.id}/roster/upload")
@@ -215,7 +218,7 @@ def test_school_contact_uploads_own_roster_until_held(client, auth, make, login_
 
 def test_conditional_update_refuses_the_seat_past_capacity(make, db):
     """Does taking seats stop exactly at capacity?"""
-    workshop = wb.workshop(make, capacity=5)
+    workshop = make.workshop(capacity=5)
     assert take_seats(workshop, 3)
     assert not take_seats(workshop, 3)
     assert take_seats(workshop, 2)
@@ -226,7 +229,7 @@ def test_conditional_update_refuses_the_seat_past_capacity(make, db):
 
 def test_concurrent_sign_ups_never_overbook(app, make, db):
     """With 12 sign-ups racing for 5 seats, do exactly 5 succeed?"""
-    workshop_id = wb.workshop(make, capacity=5).id
+    workshop_id = make.workshop(capacity=5).id
     results, start = [], threading.Barrier(12)
 
     def sign_up():
@@ -251,7 +254,7 @@ def test_concurrent_sign_ups_never_overbook(app, make, db):
 
 def test_add_student_by_hand_and_refuse_duplicate_or_full(client, auth, make, coordinator, db):
     """Can a student be typed in, but not twice, and not past capacity?"""
-    workshop = wb.workshop(make, capacity=1)
+    workshop = make.workshop(capacity=1)
     url = f"/workshops/{workshop.id}/roster/add"
     data = {"csrf_token": auth.csrf_token(url), "first_name": "Rosa", "last_names": "Ccama",
             "grade": "5.º", "section": "A"}
@@ -264,8 +267,8 @@ def test_add_student_by_hand_and_refuse_duplicate_or_full(client, auth, make, co
 
 def test_remove_entry_frees_the_seat(client, auth, make, coordinator, db):
     """Does taking a student off the roster give the seat back?"""
-    workshop = wb.workshop(make)
-    entry, _ = wb.roster(make, workshop, 2)
+    workshop = make.workshop()
+    entry, _ = make.roster(workshop, 2)
     entry_id = entry.id
     response = client.post(f"/workshops/{workshop.id}/roster/{entry_id}/remove",
                            data={"csrf_token": auth.csrf_token("/workshops/")})
@@ -277,8 +280,8 @@ def test_remove_entry_frees_the_seat(client, auth, make, coordinator, db):
 
 def test_entry_of_another_workshop_is_404(client, auth, make, coordinator):
     """Can a roster line be removed through another workshop's URL? No."""
-    workshop, other = wb.workshop(make), wb.workshop(make)
-    entry, = wb.roster(make, other, 1)
+    workshop, other = make.workshop(), make.workshop()
+    entry, = make.roster(other, 1)
     response = client.post(f"/workshops/{workshop.id}/roster/{entry.id}/remove",
                            data={"csrf_token": auth.csrf_token("/workshops/")})
     assert response.status_code == 404
@@ -297,8 +300,8 @@ def test_roster_export_is_formula_safe_and_audited(client, make, coordinator, db
     """Is a malicious name exported as text, and the export recorded?"""
     from youthagainstguns.audit.models import AuditEvent
 
-    workshop = wb.workshop(make)
-    pupil = wb.student(make, workshop.venue, first_name="=CMD()", last_names="@x")
+    workshop = make.workshop()
+    pupil = make.student(workshop.venue, first_name="=CMD()", last_names="@x")
     db.session.add(RosterEntry(workshop_id=workshop.id, student_id=pupil.id, position=1))
     db.session.commit()
     text = client.get(f"/workshops/{workshop.id}/roster.csv").get_data(as_text=True)

@@ -5,7 +5,6 @@ from datetime import date, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests import workshop_builders as wb
 from youthagainstguns.auth.models import Role
 from youthagainstguns.schools.models import BlackoutDate
 from youthagainstguns.speakers.models import (
@@ -80,10 +79,10 @@ def test_hard_conflicts_block_saving(client, auth, make, coordinator, db, tomorr
     expected_text = {"double_booked": "Taller ocupado", "venue_in_use": "Taller en la sede",
                      "excluded_district": "Comas", "unavailable": "viaje"}.get(kind, "El Flaco")
     if kind == "double_booked":
-        wb.workshop(make, speakers=[speaker], day=tomorrow, start=time(11), end=time(13),
+        make.workshop(speakers=[speaker], day=tomorrow, start=time(11), end=time(13),
                     title="Taller ocupado")
     elif kind == "venue_in_use":
-        wb.workshop(make, venue=venue, day=tomorrow, start=time(9), end=time(10, 30),
+        make.workshop(venue=venue, day=tomorrow, start=time(9), end=time(10, 30),
                     title="Taller en la sede")
     elif kind == "excluded_district":
         db.session.add(SpeakerExcludedDistrict(speaker_id=speaker.id, district="Comas"))
@@ -110,7 +109,7 @@ def test_double_booking_message_names_other_workshop_and_time(client, auth, make
                                                               tomorrow):
     """Does the warning name the other workshop, its date and its Lima time?"""
     speaker = make.speaker(alias="La Negra")
-    other = wb.workshop(make, speakers=[speaker], day=tomorrow, start=time(11), end=time(13),
+    other = make.workshop(speakers=[speaker], day=tomorrow, start=time(11), end=time(13),
                         title="Taller de Comas")
     html = post_workshop(client, auth, make.school(), [speaker], tomorrow).get_data(as_text=True)
     assert f"n.º {other.id})" in html and "Taller de Comas" in html
@@ -119,16 +118,24 @@ def test_double_booking_message_names_other_workshop_and_time(client, auth, make
 
 def test_cancelled_workshops_do_not_conflict(client, auth, make, coordinator, db, tomorrow):
     """Can a speaker be booked where their cancelled workshop was?"""
-    speaker = make.speaker()
-    wb.workshop(make, speakers=[speaker], day=tomorrow, status=WorkshopStatus.CANCELLED)
-    assert post_workshop(client, auth, make.school(), [speaker], tomorrow).status_code == 302
+    speaker, venue = make.speaker(), make.school()
+    cancelled = make.workshop(speakers=[speaker], day=tomorrow,
+                            status=WorkshopStatus.CANCELLED)
+    response = post_workshop(client, auth, venue, [speaker], tomorrow)
+    assert response.status_code == 302
+    saved = db.session.scalar(sa.select(Workshop).where(Workshop.id != cancelled.id))
+    assert response.headers["Location"].endswith(f"/workshops/{saved.id}")
+    assert (saved.status, saved.venue_id, saved.starts_at) == (
+        WorkshopStatus.DRAFT, venue.id, lima_to_utc(tomorrow, time(10)))
+    assert [s.id for s in saved.speakers] == [speaker.id]
+    assert db.session.scalar(sa.select(sa.func.count(ConflictAcknowledgement.id))) == 0
 
 
 def _soft_setup(make, db, kind, tomorrow):
     """Create the record behind one soft conflict; return venue and speaker."""
     venue, speaker = make.school(district="Ate"), make.speaker()
     if kind == "travel_buffer":
-        wb.workshop(make, venue=make.school(district="Callao"), speakers=[speaker], day=tomorrow,
+        make.workshop(venue=make.school(district="Callao"), speakers=[speaker], day=tomorrow,
                     start=time(12, 30), end=time(13, 30), title="Taller lejano")
     else:
         db.session.add(BlackoutDate(school_id=venue.id, starts_on=tomorrow - timedelta(days=1),
@@ -162,7 +169,7 @@ def test_travel_buffer_only_between_districts_and_configurable(app, make, db, to
     """Is the buffer skipped in the same district and shortened by the setting?"""
     speaker = make.speaker()
     near = make.school(district="Ate")
-    wb.workshop(make, venue=near, speakers=[speaker], day=tomorrow, start=time(12, 30),
+    make.workshop(venue=near, speakers=[speaker], day=tomorrow, start=time(12, 30),
                 end=time(13, 30))
     start, end = lima_to_utc(tomorrow, time(10)), lima_to_utc(tomorrow, time(12))
     same_district = Proposal(make.school(district="Ate"), start, end, [speaker])
@@ -200,11 +207,11 @@ def test_conflict_checks_do_not_grow_with_workshop_count(app, make, db, count_qu
     proposal = Proposal(venues[0], lima_to_utc(tomorrow, time(10)),
                         lima_to_utc(tomorrow, time(12)), [speaker])
     with app.test_request_context():
-        wb.bulk_workshops(make, venues, speaker, 10, tomorrow)
+        make.bulk_workshops(venues, speaker, 10, tomorrow)
         db.session.refresh(speaker), db.session.refresh(venues[0])
         with count_queries() as few:
             find_conflicts(proposal)
-        wb.bulk_workshops(make, venues, speaker, 3000, tomorrow)
+        make.bulk_workshops(venues, speaker, 3000, tomorrow)
         db.session.refresh(speaker), db.session.refresh(venues[0])
         with count_queries() as many:
             conflicts = find_conflicts(proposal)
@@ -220,7 +227,7 @@ def _post(client, auth, url):
 
 def test_legal_transitions_draft_to_closed(client, auth, make, coordinator, db, today):
     """Can a workshop go draft → scheduled → held → closed, one step at a time?"""
-    workshop = wb.workshop(make, day=today, start=time(0, 0), end=time(23, 59),
+    workshop = make.workshop(day=today, start=time(0, 0), end=time(23, 59),
                            status=WorkshopStatus.DRAFT)
     for action, status in (("schedule", "scheduled"), ("held", "held"), ("close", "closed")):
         response = _post(client, auth, f"/workshops/{workshop.id}/{action}")
@@ -237,7 +244,7 @@ def test_legal_transitions_draft_to_closed(client, auth, make, coordinator, db, 
 def test_illegal_transitions_are_refused_with_a_message(client, auth, make, coordinator, db,
                                                         status, action):
     """Is an illegal status change refused with a message, never a 500?"""
-    workshop = wb.workshop(make, status=status)
+    workshop = make.workshop(status=status)
     response = _post(client, auth, f"/workshops/{workshop.id}/{action}")
     assert response.status_code == 302
     db.session.refresh(workshop)
@@ -248,7 +255,7 @@ def test_illegal_transitions_are_refused_with_a_message(client, auth, make, coor
 
 def test_cannot_mark_held_before_it_starts(client, auth, make, coordinator, db):
     """Can a workshop tomorrow be marked as held today? It must not."""
-    workshop = wb.workshop(make)
+    workshop = make.workshop()
     _post(client, auth, f"/workshops/{workshop.id}/held")
     db.session.refresh(workshop)
     assert workshop.status == WorkshopStatus.SCHEDULED
@@ -257,7 +264,7 @@ def test_cannot_mark_held_before_it_starts(client, auth, make, coordinator, db):
 def test_schedule_refused_when_vetting_lapsed_since_saving(client, auth, make, coordinator, db):
     """Is a draft whose speaker's vetting lapsed since saving kept as a draft?"""
     speaker = make.speaker()
-    workshop = wb.workshop(make, speakers=[speaker], status=WorkshopStatus.DRAFT)
+    workshop = make.workshop(speakers=[speaker], status=WorkshopStatus.DRAFT)
     speaker.vetting_renewal_on = date.today() - timedelta(days=400)
     db.session.commit()
     _post(client, auth, f"/workshops/{workshop.id}/schedule")
@@ -267,7 +274,7 @@ def test_schedule_refused_when_vetting_lapsed_since_saving(client, auth, make, c
 
 def test_cancel_needs_reason_and_keeps_it(client, auth, make, coordinator, db):
     """Does cancelling ask for a reason, keep it, and refuse a held workshop?"""
-    workshop = wb.workshop(make)
+    workshop = make.workshop()
     token = auth.csrf_token(f"/workshops/{workshop.id}/cancel")
     empty = client.post(f"/workshops/{workshop.id}/cancel", data={"csrf_token": token,
                                                                   "reason": " "})
@@ -277,7 +284,7 @@ def test_cancel_needs_reason_and_keeps_it(client, auth, make, coordinator, db):
     assert done.status_code == 302
     db.session.refresh(workshop)
     assert (workshop.status, workshop.cancel_reason) == ("cancelled", "Paro de transportistas")
-    held = wb.workshop(make, status=WorkshopStatus.HELD)
+    held = make.workshop(status=WorkshopStatus.HELD)
     client.post(f"/workshops/{held.id}/cancel", data={"csrf_token": token, "reason": "x"})
     db.session.refresh(held)
     assert held.status == WorkshopStatus.HELD
@@ -285,7 +292,7 @@ def test_cancel_needs_reason_and_keeps_it(client, auth, make, coordinator, db):
 
 def test_stale_edit_is_refused_not_overwritten(client, auth, make, coordinator, db, tomorrow):
     """When someone saved the workshop after I opened the form, is my save refused?"""
-    workshop = wb.workshop(make, title="Original", day=tomorrow)
+    workshop = make.workshop(title="Original", day=tomorrow)
     html = client.get(f"/workshops/{workshop.id}/edit").get_data(as_text=True)
     version = re.search(r'name="version_id" type="hidden" value="(\d+)"', html).group(1)
     workshop.title = "Cambio de otra persona"
@@ -303,7 +310,7 @@ def test_roster_changes_do_not_make_the_edit_form_stale(client, auth, make, coor
     """Does a student joining the roster leave the coordinator's open edit form valid?"""
     from youthagainstguns.workshops.services import take_seats
 
-    workshop = wb.workshop(make, title="Original", day=tomorrow)
+    workshop = make.workshop(title="Original", day=tomorrow)
     html = client.get(f"/workshops/{workshop.id}/edit").get_data(as_text=True)
     version = re.search(r'name="version_id" type="hidden" value="(\d+)"', html).group(1)
     assert take_seats(workshop, 3)
@@ -321,8 +328,8 @@ def test_roster_changes_do_not_make_the_edit_form_stale(client, auth, make, coor
 def test_school_contact_lists_only_own_school(client, make, login_as):
     """Does a school contact's list show their school's workshops and no other's?"""
     own, other = make.school(), make.school()
-    wb.workshop(make, venue=own, title="Taller propio")
-    wb.workshop(make, venue=other, title="Taller ajeno")
+    make.workshop(venue=own, title="Taller propio")
+    make.workshop(venue=other, title="Taller ajeno")
     login_as(Role.SCHOOL, school=own)
     html = client.get("/workshops/").get_data(as_text=True)
     assert "Taller propio" in html and "Taller ajeno" not in html
@@ -330,7 +337,7 @@ def test_school_contact_lists_only_own_school(client, make, login_as):
 
 def test_school_contact_cannot_open_another_schools_workshop(client, make, login_as):
     """Is another school's workshop page, roster and attendance closed to a school contact?"""
-    theirs = wb.workshop(make, venue=make.school())
+    theirs = make.workshop(venue=make.school())
     login_as(Role.SCHOOL)
     for path in ("", "/roster/upload", "/attendance", "/roster.csv", "/sign-in-sheet.pdf",
                  "/roster/add"):
@@ -340,9 +347,9 @@ def test_school_contact_cannot_open_another_schools_workshop(client, make, login
 def test_list_filters(client, make, coordinator, tomorrow):
     """Do the district, speaker, status and date filters narrow the list?"""
     speaker = make.speaker()
-    wb.workshop(make, venue=make.school(district="Comas"), title="En Comas", day=tomorrow)
-    wb.workshop(make, speakers=[speaker], title="Con ponente", day=tomorrow + timedelta(days=9))
-    wb.workshop(make, title="Provisional", status=WorkshopStatus.DRAFT, day=tomorrow)
+    make.workshop(venue=make.school(district="Comas"), title="En Comas", day=tomorrow)
+    make.workshop(speakers=[speaker], title="Con ponente", day=tomorrow + timedelta(days=9))
+    make.workshop(title="Provisional", status=WorkshopStatus.DRAFT, day=tomorrow)
 
     def titles(query):
         html = client.get(f"/workshops/?{query}").get_data(as_text=True)
@@ -355,18 +362,17 @@ def test_list_filters(client, make, coordinator, tomorrow):
     assert titles(f"date_from={tomorrow}&date_to={end}") == {"En Comas", "Provisional"}
 
 
-def test_list_and_calendar_queries_are_bounded(client, make, coordinator, count_queries,
-                                               tomorrow):
+def test_list_and_calendar_queries_are_bounded(client, make, coordinator, count_queries, tomorrow):
     """Do the list and the calendar run as many queries with 300 workshops as with 3?"""
     speaker, venues = make.speaker(), [make.school() for _ in range(5)]
     first = tomorrow.replace(day=1)
-    wb.bulk_workshops(make, venues, speaker, 3, first)
+    make.bulk_workshops(venues, speaker, 3, first)
     month = f"/workshops/calendar?date={first.isoformat()}"
     with count_queries() as list_few:
         client.get("/workshops/")
     with count_queries() as cal_few:
         assert client.get(month).status_code == 200
-    wb.bulk_workshops(make, venues, speaker, 300, first)
+    make.bulk_workshops(venues, speaker, 300, first)
     with count_queries() as list_many:
         assert client.get("/workshops/").status_code == 200
     with count_queries() as cal_many:
@@ -379,9 +385,9 @@ def test_list_and_calendar_queries_are_bounded(client, make, coordinator, count_
 def test_calendar_week_view_and_speaker_filter(client, make, coordinator, tomorrow):
     """Does the week view show the week's workshops and the speaker filter narrow them?"""
     speaker = make.speaker()
-    wb.workshop(make, speakers=[speaker], title="Semana uno", day=tomorrow)
-    wb.workshop(make, title="Otro ponente", day=tomorrow)
-    wb.workshop(make, speakers=[speaker], title="Mes siguiente", day=tomorrow + timedelta(40))
+    make.workshop(speakers=[speaker], title="Semana uno", day=tomorrow)
+    make.workshop(title="Otro ponente", day=tomorrow)
+    make.workshop(speakers=[speaker], title="Mes siguiente", day=tomorrow + timedelta(40))
     html = client.get(f"/workshops/calendar?view=week&date={tomorrow}&speaker={speaker.id}"
                       ).get_data(as_text=True)
     assert "Semana uno" in html and "Otro ponente" not in html and "Mes siguiente" not in html
@@ -389,8 +395,8 @@ def test_calendar_week_view_and_speaker_filter(client, make, coordinator, tomorr
 
 def test_detail_shows_speakers_roster_and_acknowledgements(client, make, coordinator, db):
     """Does the workshop page show the speakers' aliases, the roster and accepted warnings?"""
-    workshop = wb.workshop(make, speakers=[make.speaker(alias="El Profe")])
-    wb.roster(make, workshop, 2)
+    workshop = make.workshop(speakers=[make.speaker(alias="El Profe")])
+    make.roster(workshop, 2)
     db.session.add(ConflictAcknowledgement(workshop_id=workshop.id, kind="blackout", key="b:1",
                                            detail="Feriado escolar", reason="Acordado",
                                            by_id=coordinator.id, at=utcnow()))

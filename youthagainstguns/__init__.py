@@ -1,7 +1,7 @@
 """Youth Against Guns: workshops, certificates and mentoring for a violence-prevention campaign."""
 import secrets
 
-from flask import Flask, render_template, request
+from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -10,13 +10,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from config import DEV_SECRET_KEY, INSTANCE_DIR, Config, ProductionConfig, config_from_env
 
 from .dbtypes import render_migration_item
+from .errors import render_error_page
 from .extensions import babel, csrf, db, login_manager, migrate
 
 BLUEPRINTS = (
     "main", "auth", "schools", "speakers", "workshops", "certificates", "reports",
-    "mentoring", "audit",
+    "mentoring", "admin",
 )
-ERROR_PAGES = (400, 403, 404, 413, 429)
+ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -30,6 +31,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config)
     _ensure_secret_key(app)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -55,9 +57,25 @@ def _ensure_secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
+def register_proxy(app: Flask) -> None:
+    """Believe X-Forwarded-For and -Proto from the PROXY_HOPS proxies in front, and no more.
+
+    `request.remote_addr` is then the client's address for login throttling, rate limits and
+    the audit trail.
+    """
+    from .proxy import TrustedProxyFix
+
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops < 0:
+        raise RuntimeError("PROXY_HOPS must be 0 or more")
+    if hops:
+        proxies = [p.strip() for p in app.config["PROXY_ADDRESSES"].split(",") if p.strip()]
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, hops, proxies)
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
-    from . import i18n, models  # noqa: F401  (models: the whole schema, for Alembic)
+    from . import i18n, jobs, mail, models  # noqa: F401  (models: the whole schema, for Alembic)
     from .auth import sessions
 
     db.init_app(app)
@@ -66,6 +84,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     sessions.init_login_manager(app, login_manager)
+    jobs.init_app(app)
+    mail.init_app(app)
 
 
 @event.listens_for(Engine, "connect")
@@ -95,16 +115,15 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500) or 500
         if code >= 500:
             db.session.rollback()
-        page = code if code in ERROR_PAGES else 500
-        return render_template(f"errors/{page}.html"), code
+        return render_error_page(code)
 
     def render_conflict(error):
         # Two people saved the same record (or the same unique value) at the same moment; the
         # forms' own checks passed for both. Nothing of this request was kept.
         db.session.rollback()
-        return render_template("errors/409.html"), 409
+        return render_error_page(409)
 
-    for code in (*ERROR_PAGES, 405, 500):
+    for code in ERROR_PAGES:
         app.register_error_handler(code, render_error)
     app.register_error_handler(IntegrityError, render_conflict)
     app.register_error_handler(StaleDataError, render_conflict)
@@ -118,10 +137,11 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the `flask` commands: create-admin, seed-demo, backup."""
-    from . import cli
+    """Add the `flask` commands: create-admin, seed-demo, backup, worker."""
+    from . import cli, jobs
 
     cli.register(app)
+    jobs.register_commands(app)  # flask worker
 
 
 def register_security_headers(app: Flask) -> None:

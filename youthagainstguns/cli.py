@@ -1,14 +1,10 @@
-"""`flask` commands: create-admin, seed-demo, backup."""
-import shutil
-import subprocess
-from datetime import datetime
+"""`flask` commands: create-admin, seed-demo, backup, restore."""
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.engine import make_url
 
+from . import backup as backups
 from .auth import services as auth_services
 from .auth.models import Role, User
 from .extensions import db
@@ -19,6 +15,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(backup)
+    app.cli.add_command(restore)
 
 
 @click.command("create-admin")
@@ -28,7 +25,7 @@ def register(app: Flask) -> None:
 def create_admin(email: str, full_name: str, password: str) -> None:
     """Create an administrator account with the given password."""
     email = email.strip().lower()
-    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+    if auth_services.email_taken(email):
         raise click.ClickException("An account with this email already exists.")
     problems = auth_services.password_problems(password)
     if problems:
@@ -55,23 +52,31 @@ def seed_demo() -> None:
 @click.command("backup")
 @click.option("--to", "target_dir", type=click.Path(file_okay=False, path_type=Path))
 def backup(target_dir: Path | None) -> None:
-    """Write a consistent copy of the database to the backup folder."""
+    """Write a consistent copy of the database and keep only the newest BACKUP_KEEP copies."""
     target_dir = target_dir or Path(current_app.config["BACKUP_DIR"])
-    target_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() == "sqlite":
-        target = target_dir / f"youthagainstguns-{stamp}.sqlite"
-        # VACUUM INTO makes a consistent copy even while the app is writing (WAL mode).
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("VACUUM INTO ?", (str(target),))
-    else:
-        if not shutil.which("pg_dump"):
-            raise click.ClickException("pg_dump is not installed.")
-        target = target_dir / f"youthagainstguns-{stamp}.dump"
-        subprocess.run(
-            ["pg_dump", "--format=custom", "--file", str(target),
-             url.set(drivername="postgresql").render_as_string(hide_password=False)],
-            check=True,
-        )
+    try:
+        target = backups.write_backup(db.engine, target_dir)
+        pruned = backups.prune_backups(target_dir, backups.backend(db.engine.url),
+                                       current_app.config["BACKUP_KEEP"])
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Backup written to {target}")
+    for path in pruned:
+        click.echo(f"Old backup deleted: {path}")
+
+
+@click.command("restore")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite a database that already holds data.")
+def restore(backup_file: Path, force: bool) -> None:
+    """Replace the configured database's contents with a backup written by `flask backup`."""
+    try:
+        backups.check_backup(backups.backend(db.engine.url), backup_file)
+        if not force and backups.holds_data(db.engine):
+            raise click.ClickException(
+                "The database already holds data; pass --force to overwrite it.")
+        db.session.remove()
+        backups.restore_backup(db.engine, backup_file)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Database restored from {backup_file}")

@@ -1,6 +1,7 @@
 """Form pieces shared by every area."""
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class EmptyForm(FlaskForm):
@@ -11,3 +12,10 @@ class VersionedForm(FlaskForm):
     """A form that carries the record's version so a stale second edit is refused."""
 
     version_id = HiddenField()
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices shown as a list of checkboxes, easier on a phone than a multi-select."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -2,6 +2,7 @@
 from .audit.models import AuditEvent
 from .auth.models import LoginFailure, PasswordLink, Role, User
 from .certificates.models import Certificate, CertificateKind
+from .mail_models import OutboxMessage
 from .mentoring.models import (
                                BackgroundCheck,
                                GuardianConsent,
@@ -32,7 +33,8 @@ __all__ = [
     "AttendanceStatus", "AuditEvent", "BackgroundCheck", "BlackoutDate", "CalendarFeed",
     "Certificate", "CertificateKind", "ConflictAcknowledgement", "GuardianConsent",
     "LoginFailure", "Match", "Mentee", "MentorInterview", "MentorProfile", "MentorReference",
-    "MentoringSession", "PasswordLink", "Role", "RosterEntry", "SafeguardingAlert", "School",
+    "MentoringSession", "OutboxMessage", "PasswordLink", "Role", "RosterEntry",
+    "SafeguardingAlert", "School",
     "ScreeningDecision", "Speaker", "SpeakerExcludedDistrict", "SpeakerUnavailability",
     "StaffCheckIn", "Student", "TrainingSession", "User", "VenueKind", "Workshop",
     "WorkshopStatus",

@@ -1,7 +1,11 @@
 """Page helpers shared by every area's views."""
-from flask import render_template
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, render_template
+from werkzeug.wrappers import Response
 
 from .extensions import db
+from .forms import EmptyForm
 
 
 def render_audited(template: str, **context) -> str:
@@ -12,3 +16,13 @@ def render_audited(template: str, **context) -> str:
     html = render_template(template, **context)
     db.session.commit()
     return html
+
+
+def button_action(act: Callable[[], object], message: str, next_url: str) -> Response:
+    """Run a one-button POST: 400 without a valid CSRF token, else act, commit, flash, redirect."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    act()
+    db.session.commit()
+    flash(message, "success")
+    return redirect(next_url)

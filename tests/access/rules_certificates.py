@@ -2,7 +2,6 @@
 everyone may verify."""
 from datetime import date
 
-from tests.certificate_builders import make_class
 from youthagainstguns.certificates.models import Certificate, CertificateKind
 from youthagainstguns.workshops.models import AttendanceStatus
 
@@ -22,7 +21,7 @@ RULES = {
 
 def build(make, world: dict) -> None:
     """A held workshop at the school contact's school with one certified student."""
-    workshop, (student,) = make_class(make, world["_school"], [AttendanceStatus.PRESENT],
+    workshop, (student,) = make.class_of(world["_school"], [AttendanceStatus.PRESENT],
                                       speakers=[world["_speaker"]])
     certificate = Certificate(kind=CertificateKind.STUDENT, workshop=workshop, student=student,
                               issued_on=date(2026, 3, 1))

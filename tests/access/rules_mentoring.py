@@ -1,6 +1,5 @@
 """Access rules for mentoring: staff see everything; a mentor only their own matches and logs;
 school contacts and speakers see nothing."""
-from tests.mentoring_builders import MentoringBuilders
 from youthagainstguns.auth.models import Role
 
 from . import STAFF_ONLY, Allowed
@@ -22,6 +21,7 @@ RULES = {
     "mentoring.mentee_detail": STAFF_ONLY,
     "mentoring.mentee_edit": STAFF_ONLY,
     "mentoring.link_student": STAFF_ONLY,
+    "mentoring.link_student_save": STAFF_ONLY,
     "mentoring.refer_again": STAFF_ONLY,
     "mentoring.consent_new": STAFF_ONLY,
     "mentoring.consent_withdraw": STAFF_ONLY,
@@ -42,17 +42,16 @@ RULES = {
 
 def build(make, world: dict) -> None:
     """The world's mentor, with an active match, a session log, a consent and an alert."""
-    mm = MentoringBuilders(make)
     user = make.user(Role.MENTOR, email="own-mentor@example.org")
-    mentor = mm.mentor(user=user)
-    mentee = mm.mentee()
-    match = mm.match(mentor, mentee)
-    session = mm.session(match)
+    mentor = make.mentor(user=user)
+    mentee = make.mentee()
+    match = make.match(mentor, mentee)
+    session = make.session(match)
     world["_mentor_user"] = user
     world["mentor_id"] = mentor.id
     world["mentee_id"] = mentee.id
     world["match_id"] = match.id
     world["session_id"] = session.id
     world["consent_id"] = mentee.consents[0].id
-    world["alert_id"] = mm.alert(match, session_id=session.id).id
+    world["alert_id"] = make.alert(match, session_id=session.id).id
     world["step"] = "interview"

@@ -2,7 +2,6 @@
 import secrets
 from datetime import timedelta
 
-from tests import workshop_builders
 from youthagainstguns.auth.models import Role
 from youthagainstguns.timeutil import utcnow
 from youthagainstguns.workshops.models import CalendarFeed, Workshop, WorkshopStatus
@@ -46,7 +45,7 @@ def build(make, world: dict) -> None:
                         status=WorkshopStatus.SCHEDULED, speakers=[world["_speaker"]])
     make.db.session.add(workshop)
     make.db.session.commit()
-    entry, = workshop_builders.roster(make, workshop, count=1)
+    entry, = make.roster(workshop, count=1)
     owner = make.user(Role.COORDINATOR)
     feed = CalendarFeed(user_id=owner.id, token=secrets.token_urlsafe(32))
     make.db.session.add(feed)

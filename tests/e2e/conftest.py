@@ -6,6 +6,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from youthagainstguns.demo import DEMO_PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR", "test-artifacts/screenshots")
 
@@ -75,7 +77,7 @@ def screenshot():
     return _shoot
 
 
-def log_in(page, base_url: str, email: str, password: str = "demo-yag-2026") -> None:
+def log_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
     """Log in through the real form."""
     page.goto(f"{base_url}/login")
     page.fill("input[name=email]", email)

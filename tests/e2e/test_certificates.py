@@ -2,7 +2,6 @@
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.certificate_builders import make_class
 from tests.e2e.conftest import log_in
 from youthagainstguns.auth.models import Role
 from youthagainstguns.certificates.models import Certificate
@@ -13,8 +12,8 @@ def test_issue_then_verify_on_a_phone(page, phone, live_server, make, db, screen
     """Can a coordinator issue English certificates and can a phone verify one by typing it?"""
     school = make.school(name="I.E. Micaela Bastidas")
     speaker = make.speaker(alias="El Profe")
-    workshop, students = make_class(
-        make, school, [AttendanceStatus.PRESENT, AttendanceStatus.ABSENT], speakers=[speaker],
+    workshop, students = make.class_of(
+        school, [AttendanceStatus.PRESENT, AttendanceStatus.ABSENT], speakers=[speaker],
         title="Cultura de paz")
     user = make.user(Role.COORDINATOR)
     log_in(page, live_server, user.email)

@@ -4,18 +4,17 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in
-from tests.mentoring_builders import MentoringBuilders
 from youthagainstguns.auth.models import Role
 
 
-def test_mentor_logs_a_session_with_a_concern_on_a_phone_and_coordinator_sees_it(
-        phone, page, live_server, make, screenshot):
+def test_mentor_logs_a_session_with_a_concern_on_a_phone_and_coordinator_sees_it(phone, page,
+                                                                                 live_server,
+                                                                                 make, screenshot):
     """Can a mentor log a session with a concern on a phone, and does the coordinator then see
     the session and the open alert on the board?"""
-    mm = MentoringBuilders(make)
     mentor_user = make.user(Role.MENTOR, full_name="Mario Mentor")
-    mentee = mm.mentee(first_name="Jhon", last_names="Huamán Rojas")
-    match = mm.match(mm.mentor(user=mentor_user), mentee)
+    mentee = make.mentee(first_name="Jhon", last_names="Huamán Rojas")
+    match = make.match(make.mentor(user=mentor_user), mentee)
     coordinator = make.user(Role.COORDINATOR, full_name="Carla Coordinadora")
 
     log_in(phone, live_server, mentor_user.email)

@@ -5,7 +5,6 @@ from datetime import time
 
 from playwright.sync_api import expect
 
-from tests import workshop_builders as wb
 from tests.e2e.conftest import log_in
 from youthagainstguns.auth.models import Role
 from youthagainstguns.workshops.models import AttendanceStatus, Workshop
@@ -14,13 +13,13 @@ ROSTER_CSV = ("nombres;apellidos;grado;seccion\nAna Lucía;Quispe Mamani;4.º;A\
               "Luis;Rojas Huamán;4.º;A\nMaría;Ccori Flores;4.º;B\n")
 
 
-def test_schedule_roster_and_attendance_on_a_phone(page, phone, live_server, make, db,
-                                                   screenshot, tmp_path, tomorrow):
+def test_schedule_roster_and_attendance_on_a_phone(page, phone, live_server, make, db, screenshot,
+                                                   tmp_path, tomorrow):
     """Does a coordinator see the conflict, get past it, load a roster, then take attendance
     on a phone with "all present" and one exception?"""
     coordinator = make.user(Role.COORDINATOR, full_name="Carla Coordinadora")
     speaker = make.speaker(alias="El Flaco")
-    wb.workshop(make, venue=make.school(name="I.E. Lejana", district="Callao"),
+    make.workshop(venue=make.school(name="I.E. Lejana", district="Callao"),
                 speakers=[speaker], day=tomorrow, start=time(10), end=time(12),
                 title="Taller en Callao")
     venue = make.school(name="I.E. José Olaya", district="Comas")

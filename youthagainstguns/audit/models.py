@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -10,9 +9,6 @@ import sqlalchemy.orm as so
 from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
-
-if TYPE_CHECKING:
-    from ..auth.models import User
 
 
 class AuditEvent(db.Model):
@@ -29,7 +25,6 @@ class AuditEvent(db.Model):
     object_id: so.Mapped[int | None]
     summary: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
     address: so.Mapped[str | None] = so.mapped_column(sa.String(45))
-
-    actor: so.Mapped[User | None] = so.relationship()
+    # `actor` (the User) is declared by auth, which sits above the audit trail.
 
     __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)

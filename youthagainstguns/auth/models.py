@@ -3,21 +3,17 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 
+from ..audit.models import AuditEvent
 from ..dbtypes import UTCDateTime, enum_type
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..timeutil import utcnow
-
-if TYPE_CHECKING:
-    from ..schools.models import School
-    from ..speakers.models import Speaker
 
 
 class Role(LabelledEnum):
@@ -55,14 +51,7 @@ class User(UserMixin, db.Model):
     school_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("schools.id"), index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-
-    school: so.Mapped[School | None] = so.relationship(
-        back_populates="contacts", foreign_keys=[school_id]
-    )
-    # A speaker's own account, if they have one (the link lives on Speaker.user_id).
-    speaker: so.Mapped[Speaker | None] = so.relationship(
-        back_populates="user", foreign_keys="Speaker.user_id"
-    )
+    # `speaker` (a speaker's own account) is declared by speakers, which sits above accounts.
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
@@ -101,6 +90,10 @@ class User(UserMixin, db.Model):
         if self.role == Role.COORDINATOR:
             return [r for r in Role if r != Role.ADMIN]
         return []
+
+
+# The audit trail sits below accounts, so its link to the acting user is declared here.
+AuditEvent.actor = so.relationship(User)
 
 
 class PasswordLink(db.Model):

@@ -12,8 +12,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
 from ..extensions import db
-from ..speakers.models import Speaker
+from ..mail import queue_mail, render
+from ..mail_models import MailKind, OutboxMessage
 from ..timeutil import utcnow
+from ..urls import absolute_url
 from .models import LoginFailure, PasswordLink, Role, User
 
 # Checked against when no account matches, so that timing does not reveal which emails exist.
@@ -90,6 +92,56 @@ def use_password_link(link: PasswordLink, password: str) -> User:
     return link.user
 
 
+def mail_password_link(user: User, token: str, kind: MailKind) -> OutboxMessage:
+    """Queue the mail that carries a set-password link to its user, in their language."""
+    return queue_mail(kind, to=user.email, locale=user.locale, user_id=user.id,
+                      **_password_mail(kind, token, user.email))
+
+
+def _password_mail(kind: MailKind, token: str, email: str) -> dict:
+    return {
+        "template": "account_created" if kind == MailKind.ACCOUNT_CREATED else "password_reset",
+        "link": absolute_url("auth.set_password", token=token),
+        "hours": current_app.config["PASSWORD_LINK_HOURS"],
+        "email": email, "by_staff": kind == MailKind.PASSWORD_LINK,
+    }
+
+
+def reset_throttled(address: str) -> bool:
+    """Tell whether this client address asked for too many reset links (or failed logins)."""
+    return (_recent_failures(LoginFailure.address, address)
+            >= current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+
+
+def request_password_reset(email: str, address: str) -> None:
+    """Mail a one-time link if `email` names an active account; reveal nothing either way.
+
+    Every request counts against the client address in the failure ledger (with no email,
+    so that it never locks an account's login); an account gets at most
+    PASSWORD_RESET_MAX_PER_HOUR reset mails, the rest are dropped silently.
+    """
+    email = email.strip().lower()
+    db.session.add(LoginFailure(email="", address=address))
+    user = db.session.scalar(sa.select(User).where(User.email == email, User.active.is_(True)))
+    if user is None or _recent_resets(user) >= current_app.config["PASSWORD_RESET_MAX_PER_HOUR"]:
+        # Render the mail anyway, so that the answer takes about as long as a real one.
+        render(**_password_mail(MailKind.PASSWORD_RESET, secrets.token_urlsafe(32), email),
+               locale=None)
+        db.session.flush()
+        return
+    token = create_password_link(user, None)
+    mail_password_link(user, token, MailKind.PASSWORD_RESET)
+
+
+def _recent_resets(user: User) -> int:
+    since = utcnow() - timedelta(hours=1)
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(OutboxMessage)
+        .where(OutboxMessage.user_id == user.id, OutboxMessage.kind == MailKind.PASSWORD_RESET,
+               OutboxMessage.created_at >= since)
+    )
+
+
 def _recent_failures(column, value: str) -> int:
     since = utcnow() - timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
     return db.session.scalar(
@@ -125,29 +177,23 @@ def authenticate(email: str, password: str, address: str) -> User | None:
     return user
 
 
+def email_taken(email: str, except_id: int | None = None) -> bool:
+    """Tell whether another account already uses this email (compared lower-cased)."""
+    query = sa.select(User.id).where(User.email == email.strip().lower())
+    if except_id:
+        query = query.where(User.id != except_id)
+    return db.session.scalar(query) is not None
+
+
 def create_user(*, email: str, full_name: str, role: Role, created_by: User,
-                school_id: int | None = None, speaker_id: int | None = None) -> User:
+                school_id: int | None = None) -> User:
     """Create an account without a password; the caller hands out a password link."""
     user = User(email=email.strip().lower(), full_name=full_name.strip(), role=role,
                 school_id=school_id if role == Role.SCHOOL else None)
     db.session.add(user)
     db.session.flush()
-    if role == Role.SPEAKER and speaker_id:
-        link_speaker(user, speaker_id)
     record("user.create", user, f"role={role.value}", actor=created_by)
     return user
-
-
-def link_speaker(user: User, speaker_id: int | None) -> None:
-    """Make `user` the account of the given speaker (or of none)."""
-    db.session.execute(
-        sa.update(Speaker).where(Speaker.user_id == user.id).values(user_id=None)
-    )
-    if speaker_id:
-        db.session.execute(
-            sa.update(Speaker).where(Speaker.id == speaker_id).values(user_id=user.id)
-        )
-    db.session.expire(user, ["speaker"])
 
 
 def deactivate_user(user: User, by: User) -> None:

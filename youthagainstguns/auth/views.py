@@ -1,8 +1,6 @@
-"""Log in and out, set and change passwords, manage accounts, pick a language."""
-import sqlalchemy as sa
+"""Log in and out, set and change passwords, pick a language."""
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -18,12 +16,8 @@ from werkzeug.security import check_password_hash
 from ..audit.services import record
 from ..extensions import db
 from ..forms import EmptyForm
-from ..schools.models import School
-from ..speakers.models import Speaker
 from . import services
-from .decorators import staff_required
-from .forms import ChangePasswordForm, LoginForm, SetPasswordForm, UserFilterForm, UserForm
-from .models import Role, User
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 
 bp = Blueprint("auth", __name__)
 
@@ -67,6 +61,27 @@ def logout():
         session.clear()
         flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    """Mail a one-time link to choose a new password; the answer never tells if the address
+    has an account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        address = request.remote_addr or "-"
+        if services.reset_throttled(address):
+            flash(_("Too many attempts. Wait a few minutes and try again."), "error")
+            return render_template("auth/forgot_password.html", form=form), 429
+        services.request_password_reset(form.email.data, address)
+        db.session.commit()
+        flash(_("If an active account uses this address, we have sent it a link to choose a "
+                "new password. The link expires in %(hours)d hours.",
+                hours=current_app.config["PASSWORD_LINK_HOURS"]), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
@@ -116,137 +131,3 @@ def set_language():
             db.session.commit()
     target = request.form.get("next")
     return redirect(target if _is_safe_next(target) else url_for("main.index"))
-
-
-def get_user_or_404(user_id: int) -> User:
-    """Fetch an account the current user may manage, else 404/403."""
-    user = db.get_or_404(User, user_id)
-    if not current_user.can_manage(user):
-        abort(403)
-    return user
-
-
-def _fill_user_choices(form: UserForm) -> None:
-    form.role.choices = [(r.value, r.label) for r in current_user.assignable_roles()]
-    schools = db.session.execute(
-        sa.select(School.id, School.name).where(School.archived_at.is_(None)).order_by(School.name)
-    ).all()
-    form.school_id.choices = [(0, "—")] + [(s.id, s.name) for s in schools]
-    speakers = db.session.execute(
-        sa.select(Speaker.id, Speaker.alias).where(Speaker.archived_at.is_(None))
-        .order_by(Speaker.alias)
-    ).all()
-    form.speaker_id.choices = [(0, "—")] + [(s.id, s.alias) for s in speakers]
-
-
-def _email_taken(email: str, except_id: int | None = None) -> bool:
-    query = sa.select(User.id).where(User.email == email.strip().lower())
-    if except_id:
-        query = query.where(User.id != except_id)
-    return db.session.scalar(query) is not None
-
-
-@bp.route("/users")
-@staff_required
-def users():
-    """List accounts with search and pagination."""
-    form = UserFilterForm(request.args)
-    query = sa.select(User).order_by(User.full_name)
-    if form.q.data:
-        like = f"%{form.q.data.strip()}%"
-        query = query.where(sa.or_(User.full_name.ilike(like), User.email.ilike(like)))
-    if not form.include_inactive.data:
-        query = query.where(User.active.is_(True))
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
-    return render_template("auth/users.html", page=page, form=form)
-
-
-@bp.route("/users/new", methods=["GET", "POST"])
-@staff_required
-def new_user():
-    """Create an account and show its one-time password link."""
-    form = UserForm()
-    _fill_user_choices(form)
-    if form.validate_on_submit():
-        if _email_taken(form.email.data):
-            form.email.errors.append(_("An account with this email already exists."))
-        else:
-            user = services.create_user(
-                email=form.email.data, full_name=form.full_name.data, role=Role(form.role.data),
-                created_by=current_user, school_id=form.school_id.data or None,
-                speaker_id=form.speaker_id.data or None,
-            )
-            token = services.create_password_link(user, current_user)
-            db.session.commit()
-            return render_template("auth/link_created.html", user=user, link=_link_url(token))
-    return render_template("auth/user_form.html", form=form, user=None)
-
-
-def _link_url(token: str) -> str:
-    return url_for("auth.set_password", token=token, _external=True)
-
-
-@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
-@staff_required
-def edit_user(user_id: int):
-    """Edit an account's name, email, role and links."""
-    user = get_user_or_404(user_id)
-    form = UserForm(obj=user, data={
-        "role": user.role.value, "speaker_id": user.speaker.id if user.speaker else 0,
-    } if request.method == "GET" else None)
-    _fill_user_choices(form)
-    if form.validate_on_submit():
-        if _email_taken(form.email.data, except_id=user.id):
-            form.email.errors.append(_("An account with this email already exists."))
-        else:
-            new_role = Role(form.role.data)
-            if new_role != user.role:
-                user.end_sessions()  # a changed role must not keep old powers in a live session
-            user.full_name = form.full_name.data.strip()
-            user.email = form.email.data.strip().lower()
-            user.role = new_role
-            user.school_id = (form.school_id.data or None) if new_role == Role.SCHOOL else None
-            services.link_speaker(user, form.speaker_id.data if new_role == Role.SPEAKER else None)
-            record("user.update", user, f"role={new_role.value}")
-            db.session.commit()
-            flash(_("The account was saved."), "success")
-            return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=user)
-
-
-@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
-@staff_required
-def deactivate_user(user_id: int):
-    """Deactivate an account; its open sessions end at once."""
-    user = get_user_or_404(user_id)
-    if user.id == current_user.id:
-        abort(400)
-    if EmptyForm().validate_on_submit():
-        services.deactivate_user(user, current_user)
-        db.session.commit()
-        flash(_("The account was deactivated."), "success")
-    return redirect(url_for("auth.users"))
-
-
-@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
-@staff_required
-def reactivate_user(user_id: int):
-    """Let a deactivated account log in again."""
-    user = get_user_or_404(user_id)
-    if EmptyForm().validate_on_submit():
-        services.reactivate_user(user, current_user)
-        db.session.commit()
-        flash(_("The account was reactivated."), "success")
-    return redirect(url_for("auth.users"))
-
-
-@bp.route("/users/<int:user_id>/password-link", methods=["POST"])
-@staff_required
-def password_link(user_id: int):
-    """Issue a fresh one-time link, e.g. for a user who forgot their password."""
-    user = get_user_or_404(user_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    token = services.create_password_link(user, current_user)
-    db.session.commit()
-    return render_template("auth/link_created.html", user=user, link=_link_url(token))

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from babel.lists import format_list
-from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import format_date as babel_format_date
 from flask_babel import gettext as _
@@ -19,6 +18,7 @@ from reportlab.lib.pagesizes import A4, landscape
 
 from .. import pdf, pdf_fast
 from ..i18n import format_date
+from ..urls import absolute_url
 from .models import CertificateKind
 
 TEMPLATE = "certificates/certificate.html"
@@ -59,8 +59,7 @@ class CertificateItem:
 
 def verify_url(code: str) -> str:
     """Return the public address that verifies `code` (what the QR code holds)."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
-        "certificates.verify", code=code)
+    return absolute_url("certificates.verify", code=code)
 
 
 def _long_date(day: date, language: str) -> str:
@@ -93,8 +92,7 @@ def certificate_text(facts: WorkshopFacts, kind: CertificateKind, language: str,
             "signer": _("Program coordination"),
             "code_label": _("Verification code"),
             "verify_how": _("Scan the QR code or enter the code at"),
-            "verify_base": current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-            + url_for("certificates.verify_form"),
+            "verify_base": absolute_url("certificates.verify_form"),
         }
 
 

@@ -82,6 +82,10 @@ class Certificate(db.Model):
             return user.school_id is not None and self.student.school_id == user.school_id
         return user.speaker is not None and self.speaker_id == user.speaker.id
 
+    def can_revoke(self, user) -> bool:
+        """Only staff revoke certificates."""
+        return user.is_staff
+
 
 class VerificationLookup(db.Model):
     """One lookup on the public verification page.

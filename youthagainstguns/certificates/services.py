@@ -15,18 +15,18 @@ from ..auth.models import User
 from ..extensions import db
 from ..timeutil import to_lima, today_lima, utcnow
 from ..workshops.models import (
-    AttendanceStatus,
+    ATTENDED_STATUSES,
     RosterEntry,
     Student,
     Workshop,
     WorkshopStatus,
+    documents_visible_to,
     workshop_speakers,
 )
 from .documents import CertificateItem, WorkshopFacts
 from .models import Certificate, CertificateKind, VerificationLookup
 
 ISSUABLE = (WorkshopStatus.HELD, WorkshopStatus.CLOSED)
-ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 LANGUAGES = ("es", "en")
 CODE_CHARS = re.compile(r"[A-Z2-7]{32}")
 
@@ -43,12 +43,66 @@ class IssueResult:
     speakers: int
 
 
-def get_certificate_or_404(certificate_id: int, user: User) -> Certificate:
-    """Fetch a certificate `user` may download: 404 if missing, 403 if not theirs."""
+NEEDS = {"download": Certificate.can_download, "revoke": Certificate.can_revoke}
+
+
+def get_certificate_or_404(certificate_id: int, *, for_user: User,
+                           need: str = "download") -> Certificate:
+    """Fetch a certificate, 404 if missing, 403 if `for_user` lacks the right named by `need`."""
     certificate = db.get_or_404(Certificate, certificate_id)
-    if not certificate.can_download(user):
+    if not NEEDS[need](certificate, for_user):
         abort(403)
     return certificate
+
+
+def own_school(user: User) -> int | None:
+    """Return the school whose students' certificates alone `user` sees; None for staff."""
+    return None if user.is_staff else user.school_id
+
+
+def workshop_certificates(workshop: Workshop, school_id: int | None) -> sa.Select:
+    """Select a workshop's certificates, speakers first, then students in roster order.
+
+    :param school_id: only that school's students (what a school contact sees)
+    """
+    query = (
+        sa.select(Certificate)
+        .outerjoin(RosterEntry, sa.and_(RosterEntry.workshop_id == Certificate.workshop_id,
+                                        RosterEntry.student_id == Certificate.student_id))
+        .where(Certificate.workshop_id == workshop.id)
+        .options(so.joinedload(Certificate.student), so.joinedload(Certificate.speaker))
+        .order_by(Certificate.kind, RosterEntry.position, Certificate.id)
+    )
+    if school_id is not None:
+        query = query.join(Student, Student.id == Certificate.student_id).where(
+            Student.school_id == school_id)
+    return query
+
+
+def speaker_certificates(user: User) -> sa.Select:
+    """Select the certificates of the speaker `user` is, newest workshop first."""
+    return (sa.select(Certificate).join(Certificate.workshop)
+            .where(Certificate.speaker_id == getattr(user.speaker, "id", None))
+            .options(so.contains_eager(Certificate.workshop))
+            .order_by(Workshop.starts_at.desc()))
+
+
+def pack_workshops(user: User) -> sa.Select:
+    """Select the held and closed workshops whose packs `user` may see, newest first."""
+    return (sa.select(Workshop)
+            .where(Workshop.status.in_(ISSUABLE), documents_visible_to(user))
+            .options(so.joinedload(Workshop.venue)).order_by(Workshop.starts_at.desc()))
+
+
+def valid_counts(workshop_ids: list[int], school_id: int | None) -> dict[int, int]:
+    """Count valid student certificates per workshop in one query."""
+    query = (sa.select(Certificate.workshop_id, sa.func.count(Certificate.id))
+             .join(Student, Student.id == Certificate.student_id)
+             .where(Certificate.workshop_id.in_(workshop_ids), Certificate.revoked_at.is_(None))
+             .group_by(Certificate.workshop_id))
+    if school_id is not None:
+        query = query.where(Student.school_id == school_id)
+    return dict(db.session.execute(query).all())
 
 
 def issue_certificates(workshop: Workshop, language: str, by: User) -> IssueResult:
@@ -63,7 +117,7 @@ def issue_certificates(workshop: Workshop, language: str, by: User) -> IssueResu
         Certificate.workshop_id == workshop.id, Certificate.speaker_id.is_not(None))))
     student_ids = db.session.scalars(
         sa.select(RosterEntry.student_id)
-        .where(RosterEntry.workshop_id == workshop.id, RosterEntry.status.in_(ATTENDED))
+        .where(RosterEntry.workshop_id == workshop.id, RosterEntry.status.in_(ATTENDED_STATUSES))
         .order_by(RosterEntry.position, RosterEntry.id)
     ).all()
     speaker_ids = db.session.scalars(sa.select(workshop_speakers.c.speaker_id).where(

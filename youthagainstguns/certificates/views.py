@@ -1,6 +1,5 @@
 """Certificates: issue and revoke (staff), download (staff, schools, speakers), verify (public)."""
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +10,7 @@ from ..auth.decorators import role_required, staff_required
 from ..auth.models import STAFF_ROLES, Role
 from ..extensions import db
 from ..pdf import pdf_response
-from ..workshops.models import RosterEntry, Student, Workshop
+from ..workshops.models import Workshop
 from ..workshops.services import get_workshop_or_404
 from . import documents, services
 from .forms import IssueForm, RevokeForm, VerifyForm
@@ -21,46 +20,22 @@ bp = Blueprint("certificates", __name__)
 PANEL_ROWS = 10
 
 
-def _certificates_query(workshop: Workshop, school_id: int | None):
-    """Certificates of a workshop: speakers first, then students in roster order."""
-    query = (
-        sa.select(Certificate)
-        .outerjoin(RosterEntry, sa.and_(RosterEntry.workshop_id == Certificate.workshop_id,
-                                        RosterEntry.student_id == Certificate.student_id))
-        .where(Certificate.workshop_id == workshop.id)
-        .options(so.joinedload(Certificate.student), so.joinedload(Certificate.speaker))
-        .order_by(Certificate.kind, RosterEntry.position, Certificate.id)
-    )
-    if school_id is not None:
-        query = query.join(Student, Student.id == Certificate.student_id).where(
-            Student.school_id == school_id)
-    return query
-
-
 def _page_args() -> dict:
     return {"per_page": current_app.config["ITEMS_PER_PAGE"], "error_out": False}
-
-
-def _own_school_filter() -> int | None:
-    """School contacts see only their own students' certificates."""
-    return None if current_user.is_staff else current_user.school_id
 
 
 @bp.app_template_global("certificate_panel")
 def certificate_panel(workshop: Workshop) -> dict:
     """Return what the certificates panel on a workshop page shows to the current user."""
-    own = None
     if current_user.has_role(Role.SPEAKER):
-        own = db.session.scalar(sa.select(Certificate).where(
-            Certificate.workshop_id == workshop.id,
-            Certificate.speaker_id == getattr(current_user.speaker, "id", None)))
-        return {"own": own}
+        return {"own": db.session.scalar(services.speaker_certificates(current_user).where(
+            Certificate.workshop_id == workshop.id))}
     if not workshop.can_view_documents(current_user):
         return {}
-    school_id = _own_school_filter()
-    rows = db.session.scalars(_certificates_query(workshop, school_id).limit(PANEL_ROWS)).all()
+    query = services.workshop_certificates(workshop, services.own_school(current_user))
+    rows = db.session.scalars(query.limit(PANEL_ROWS)).all()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        _certificates_query(workshop, school_id).order_by(None).subquery()))
+        query.order_by(None).subquery()))
     return {"rows": rows, "total": total, "issue_form": IssueForm(),
             "issuable": workshop.status in services.ISSUABLE, "revoke": current_user.is_staff}
 
@@ -70,43 +45,20 @@ def certificate_panel(workshop: Workshop) -> dict:
 def index():
     """List certificate packs by workshop (staff, schools) or a speaker's own certificates."""
     if current_user.has_role(Role.SPEAKER):
-        speaker_id = getattr(current_user.speaker, "id", None)
-        page = db.paginate(
-            sa.select(Certificate).join(Certificate.workshop)
-            .where(Certificate.speaker_id == speaker_id)
-            .options(so.contains_eager(Certificate.workshop))
-            .order_by(Workshop.starts_at.desc()), **_page_args())
+        page = db.paginate(services.speaker_certificates(current_user), **_page_args())
         return render_template("certificates/mine.html", page=page)
-    query = sa.select(Workshop).where(Workshop.status.in_(services.ISSUABLE)).options(
-        so.joinedload(Workshop.venue))
-    school_id = _own_school_filter()
-    if school_id is not None:
-        linked = sa.exists().where(RosterEntry.workshop_id == Workshop.id,
-                                   RosterEntry.student_id == Student.id,
-                                   Student.school_id == school_id)
-        query = query.where(sa.or_(Workshop.venue_id == school_id, linked))
-    page = db.paginate(query.order_by(Workshop.starts_at.desc()), **_page_args())
-    return render_template("certificates/index.html", page=page,
-                           issued=_valid_counts([w.id for w in page.items], school_id))
-
-
-def _valid_counts(workshop_ids: list[int], school_id: int | None) -> dict[int, int]:
-    """Count valid student certificates per workshop in one query."""
-    query = (sa.select(Certificate.workshop_id, sa.func.count(Certificate.id))
-             .join(Student, Student.id == Certificate.student_id)
-             .where(Certificate.workshop_id.in_(workshop_ids), Certificate.revoked_at.is_(None))
-             .group_by(Certificate.workshop_id))
-    if school_id is not None:
-        query = query.where(Student.school_id == school_id)
-    return dict(db.session.execute(query).all())
+    page = db.paginate(services.pack_workshops(current_user), **_page_args())
+    issued = services.valid_counts([w.id for w in page.items], services.own_school(current_user))
+    return render_template("certificates/index.html", page=page, issued=issued)
 
 
 @bp.route("/workshops/<int:workshop_id>/certificates")
 @role_required(*STAFF_ROLES, Role.SCHOOL)
 def workshop(workshop_id: int):
     """List a workshop's certificates, with issue and revoke for staff."""
-    found = get_workshop_or_404(workshop_id, current_user, need="documents")
-    page = db.paginate(_certificates_query(found, _own_school_filter()), **_page_args())
+    found = get_workshop_or_404(workshop_id, for_user=current_user, need="documents")
+    page = db.paginate(services.workshop_certificates(found, services.own_school(current_user)),
+                       **_page_args())
     return render_template("certificates/workshop.html", workshop=found, page=page,
                            issue_form=IssueForm(),
                            issuable=found.status in services.ISSUABLE)
@@ -116,38 +68,36 @@ def workshop(workshop_id: int):
 @staff_required
 def issue(workshop_id: int):
     """Issue the certificates a workshop still lacks, in the chosen language."""
-    found = db.get_or_404(Workshop, workshop_id)
+    found = get_workshop_or_404(workshop_id, for_user=current_user, need="documents")
     form = IssueForm()
-    target = url_for(".workshop", workshop_id=found.id)
     if not form.validate_on_submit():
         flash(_("Choose Spanish or English."), "error")
-        return redirect(target)
+        return redirect(url_for(".workshop", workshop_id=found.id))
     try:
         result = services.issue_certificates(found, form.language.data, current_user)
         db.session.commit()
     except services.CertificateError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(target)
     except IntegrityError:
         # Two people issued at the same moment; the other run already added them.
         db.session.rollback()
         flash(_("Someone issued these certificates at the same time. Check the list."), "warning")
-        return redirect(target)
-    if result.students or result.speakers:
-        flash(_("Certificates issued: %(students)d for students, %(speakers)d for speakers.",
-                students=result.students, speakers=result.speakers), "success")
     else:
-        flash(_("Every certificate was already issued; nothing was added."), "info")
-    return redirect(target)
+        if result.students or result.speakers:
+            flash(_("Certificates issued: %(students)d for students, %(speakers)d for "
+                    "speakers.", students=result.students, speakers=result.speakers), "success")
+        else:
+            flash(_("Every certificate was already issued; nothing was added."), "info")
+    return redirect(url_for(".workshop", workshop_id=found.id))
 
 
 @bp.route("/workshops/<int:workshop_id>/certificates.pdf")
 @role_required(*STAFF_ROLES, Role.SCHOOL)
 def pack(workshop_id: int):
     """Download a workshop's valid student certificates as one PDF, in roster order."""
-    found = get_workshop_or_404(workshop_id, current_user, need="documents")
-    items = services.pack_items(found, _own_school_filter())
+    found = get_workshop_or_404(workshop_id, for_user=current_user, need="documents")
+    items = services.pack_items(found, services.own_school(current_user))
     if not items:
         flash(_("There are no valid certificates to download for this workshop."), "warning")
         return redirect(url_for(".workshop", workshop_id=found.id))
@@ -161,7 +111,7 @@ def pack(workshop_id: int):
 @role_required(*STAFF_ROLES, Role.SCHOOL, Role.SPEAKER)
 def download(certificate_id: int):
     """Download one certificate."""
-    certificate = services.get_certificate_or_404(certificate_id, current_user)
+    certificate = services.get_certificate_or_404(certificate_id, for_user=current_user)
     if certificate.is_revoked:
         flash(_("This certificate was revoked and cannot be downloaded."), "warning")
         return redirect(url_for(".index"))
@@ -176,7 +126,8 @@ def download(certificate_id: int):
 @staff_required
 def revoke(certificate_id: int):
     """Revoke a certificate with a reason; it then verifies as revoked."""
-    certificate = db.get_or_404(Certificate, certificate_id)
+    certificate = services.get_certificate_or_404(certificate_id, for_user=current_user,
+                                                  need="revoke")
     form = RevokeForm()
     if form.validate_on_submit():
         try:

@@ -1,4 +1,5 @@
-"""The coordinators' monitoring board: one query per rule, with "today" passed in.
+"""The coordinators' monitoring board, one query per rule, and the reminders on a mentor's own
+page; "today" is passed in.
 
 Thresholds follow MENTOR's Elements: matches should meet at least monthly, staff contact the
 match twice in its first month and monthly after, background checks are renewed before they
@@ -10,22 +11,25 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..extensions import db
+from ..i18n import format_date
+from ..timeutil import month_bounds
+from .enums import OPEN_MATCH_STATUSES, MatchStatus
 from .models import (
     BackgroundCheck,
     GuardianConsent,
     Match,
-    MatchStatus,
     Mentee,
     MentoringSession,
     MentorProfile,
     SafeguardingAlert,
     StaffCheckIn,
 )
-from .status import OPEN_MATCH_STATUSES
+from .status import latest_check
 
 QUIET_DAYS = 30
 CHECK_EXPIRY_WARNING_DAYS = 30
@@ -34,6 +38,8 @@ WAITING_DAYS = 14
 FIRST_CHECK_IN_DAYS = (14, 30)
 MONTH_DAYS = 30
 RECENT_SESSIONS = 10
+# What a mentor's page flags: a match quiet this long needs a session soon.
+MENTOR_QUIET_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -206,13 +212,6 @@ def waiting_mentees(today: date, days: int = WAITING_DAYS) -> list[WaitingRow]:
     return [WaitingRow(*r, (today - r.referred_on).days) for r in db.session.execute(query)]
 
 
-def month_bounds(today: date) -> tuple[date, date]:
-    """Return the first day of `today`'s month and the first day of the next month."""
-    first = today.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following
-
-
 def minutes_this_month(today: date) -> int:
     """Total minutes of sessions held in `today`'s calendar month (session dates are Lima days)."""
     first, following = month_bounds(today)
@@ -246,3 +245,37 @@ def board(today: date) -> dict:
         "minutes": minutes_this_month(today),
         "recent": recent_sessions(),
     }
+
+
+# --- The mentor's own page -----------------------------------------------------------------
+
+def last_session_dates(match_ids: list[int]) -> dict[int, date]:
+    """Map each match id to the date of its latest session (matches without one are left out)."""
+    if not match_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(MentoringSession.match_id, sa.func.max(MentoringSession.held_on))
+        .where(MentoringSession.match_id.in_(match_ids)).group_by(MentoringSession.match_id)
+    )
+    return dict(rows.all())
+
+
+def mentor_due_items(mentor: MentorProfile, last_sessions: dict[int, date],
+                     today: date) -> list[str]:
+    """Say what a mentor should do next, in their words."""
+    items = []
+    for match in mentor.matches:
+        name = match.mentee.first_name
+        if match.status == MatchStatus.PROPOSED and match.agreement_signed_on is None:
+            items.append(_("Sign the mentoring agreement for %(name)s with the coordinator.",
+                           name=name))
+        if match.status == MatchStatus.ACTIVE:
+            last = last_sessions.get(match.id) or match.start_date
+            if (today - last).days >= MENTOR_QUIET_DAYS:
+                items.append(_("No session with %(name)s logged for %(days)d days.",
+                               name=name, days=(today - last).days))
+    check = latest_check(mentor)
+    if check and today < check.expires_on <= today + timedelta(days=CHECK_EXPIRY_WARNING_DAYS):
+        items.append(_("Renew your background check before %(date)s.",
+                       date=format_date(check.expires_on)))
+    return items

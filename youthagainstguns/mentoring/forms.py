@@ -26,7 +26,7 @@ from wtforms.validators import (
 
 from ..forms import VersionedForm
 from ..schools.districts import district_choices
-from .models import (
+from .enums import (
     CheckResult,
     ClosureReason,
     ClosureType,
@@ -35,7 +35,7 @@ from .models import (
     ReferenceOutcome,
     SessionKind,
 )
-from .services import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
+from .models import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 
 
 class EnumSelectField(SelectField):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,7 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from .models import BackgroundCheck, CheckResult, Mentee, MentorProfile
+from ..text import normalise
+from .enums import CheckResult
+from .models import BackgroundCheck, Mentee, MentorProfile
 from .status import mentor_status, screening_loads, spare_places
 
 # Points per criterion: place matters most (mentor and mentee must be able to meet),
@@ -32,12 +33,6 @@ class Suggestion:
     spare: int
     score: int = 0
     reasons: list[str] = field(default_factory=list)
-
-
-def normalise(text: str) -> str:
-    """Fold case and accents so that "Fútbol" and "futbol" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
 def interest_set(text: str) -> dict[str, str]:

@@ -7,73 +7,30 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_babel import lazy_gettext as _l
 
 from ..dbtypes import UTCDateTime, enum_type
-from ..enums import LabelledEnum
 from ..extensions import db
 from ..timeutil import utcnow
+from .enums import (
+    TRANSITIONS,
+    AlertKind,
+    CheckResult,
+    ClosureReason,
+    ClosureType,
+    ConsentMethod,
+    InterviewOutcome,
+    MatchStatus,
+    ReferenceOutcome,
+    SessionKind,
+)
+from .errors import MatchStateError
 
 if TYPE_CHECKING:
     from ..auth.models import User
     from ..schools.models import School
     from ..workshops.models import Student
 
-
-class InterviewOutcome(LabelledEnum):
-    RECOMMENDED = "recommended", _l("Recommended")
-    NOT_RECOMMENDED = "not_recommended", _l("Not recommended")
-
-
-class ReferenceOutcome(LabelledEnum):
-    POSITIVE = "positive", _l("Positive")
-    NEGATIVE = "negative", _l("Negative")
-
-
-class CheckResult(LabelledEnum):
-    CLEAR = "clear", _l("No records")
-    NOT_CLEAR = "not_clear", _l("Records found")
-
-
-class ConsentMethod(LabelledEnum):
-    PAPER = "paper", _l("Signed on paper")
-    IN_PERSON = "in_person", _l("Given in person")
-
-
-class MatchStatus(LabelledEnum):
-    """proposed → active → closed; active ↔ paused when participation consent is withdrawn."""
-
-    PROPOSED = "proposed", _l("Proposed")
-    ACTIVE = "active", _l("Active")
-    PAUSED = "paused", _l("Paused")
-    CLOSED = "closed", _l("Closed")
-
-
-class ClosureType(LabelledEnum):
-    PLANNED = "planned", _l("Planned")
-    UNPLANNED = "unplanned", _l("Unplanned")
-
-
-class ClosureReason(LabelledEnum):
-    COMPLETED_TERM = "completed_term", _l("Completed the agreed term")
-    MENTEE_MOVED = "mentee_moved", _l("Mentee moved away")
-    MENTOR_WITHDREW = "mentor_withdrew", _l("Mentor withdrew")
-    MENTEE_WITHDREW = "mentee_withdrew", _l("Mentee or family withdrew")
-    LOST_CONTACT = "lost_contact", _l("Lost contact")
-    CONSENT_WITHDRAWN = "consent_withdrawn", _l("Guardian withdrew consent")
-    SAFETY_CONCERN = "safety_concern", _l("Safety concern")
-    OTHER = "other", _l("Other")
-
-
-class SessionKind(LabelledEnum):
-    IN_PERSON = "in_person", _l("In person")
-    PHONE = "phone", _l("Phone")
-    VIDEO = "video", _l("Video call")
-
-
-class AlertKind(LabelledEnum):
-    CONCERN = "concern", _l("Safeguarding concern")
-    CONSENT_WITHDRAWN = "consent_withdrawn", _l("Consent withdrawn")
+MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 5, 600
 
 
 class MentorProfile(db.Model):
@@ -97,28 +54,27 @@ class MentorProfile(db.Model):
 
     user: so.Mapped[User] = so.relationship()
     interviews: so.Mapped[list[MentorInterview]] = so.relationship(
-        back_populates="mentor", cascade="all, delete-orphan", order_by="MentorInterview.held_on"
-    )
+        back_populates="mentor", cascade="all, delete-orphan", order_by="MentorInterview.held_on")
     references: so.Mapped[list[MentorReference]] = so.relationship(
-        back_populates="mentor", cascade="all, delete-orphan"
-    )
+        back_populates="mentor", cascade="all, delete-orphan")
     background_checks: so.Mapped[list[BackgroundCheck]] = so.relationship(
         back_populates="mentor", cascade="all, delete-orphan",
-        order_by="BackgroundCheck.checked_on",
-    )
+        order_by="BackgroundCheck.checked_on")
     trainings: so.Mapped[list[TrainingSession]] = so.relationship(
-        back_populates="mentor", cascade="all, delete-orphan", order_by="TrainingSession.held_on"
-    )
+        back_populates="mentor", cascade="all, delete-orphan", order_by="TrainingSession.held_on")
     decisions: so.Mapped[list[ScreeningDecision]] = so.relationship(
         back_populates="mentor", cascade="all, delete-orphan",
-        order_by="ScreeningDecision.decided_on",
-    )
+        order_by="ScreeningDecision.decided_on")
     matches: so.Mapped[list[Match]] = so.relationship(back_populates="mentor")
 
     __table_args__ = (sa.CheckConstraint("max_mentees BETWEEN 1 AND 5", name="max_mentees"),)
 
     def __repr__(self) -> str:
         return f"<MentorProfile {self.id}>"
+
+    def can_manage(self, user: User) -> bool:
+        """Only staff open and change mentors' files (a mentor reads their own on their page)."""
+        return user.is_staff
 
 
 class MentorInterview(db.Model):
@@ -229,6 +185,10 @@ class Mentee(db.Model):
     def __repr__(self) -> str:
         return f"<Mentee {self.id}>"
 
+    def can_manage(self, user: User) -> bool:
+        """Mentee records are staff-only, even for their mentor (who sees a summary)."""
+        return user.is_staff
+
     @property
     def full_name(self) -> str:
         """Return first name and last names."""
@@ -320,13 +280,55 @@ class Match(db.Model):
     def __repr__(self) -> str:
         return f"<Match {self.id} {self.status}>"
 
+    def is_mentor(self, user: User) -> bool:
+        """Tell whether `user` is this match's mentor."""
+        return self.mentor.user_id == user.id
+
     def can_view(self, user: User) -> bool:
         """Staff see every match; a mentor sees only their own."""
-        return user.is_staff or self.mentor.user_id == user.id
+        return user.is_staff or self.is_mentor(user)
+
+    def can_manage(self, user: User) -> bool:
+        """Only staff move a match through its lifecycle and record check-ins."""
+        return user.is_staff
 
     def can_log_session(self, user: User) -> bool:
         """Only the match's own mentor logs sessions, and only while it is active."""
-        return self.mentor.user_id == user.id and self.status == MatchStatus.ACTIVE
+        return self.is_mentor(user) and self.status == MatchStatus.ACTIVE
+
+    def check_move(self, action: str) -> None:
+        """Raise MatchStateError unless the match's status allows `action` (see TRANSITIONS)."""
+        sources, _target, refusal = TRANSITIONS[action]
+        if self.status not in sources:
+            raise MatchStateError(str(refusal))
+
+    def activate(self, *, agreement_signed_on: date, first_meeting_on: date, start_date: date,
+                 expected_end: date) -> None:
+        """Start a proposed match: agreement signed, first meeting held, term set."""
+        self._move("activate")
+        self.agreement_signed_on, self.first_meeting_on = agreement_signed_on, first_meeting_on
+        self.start_date, self.expected_end = start_date, expected_end
+
+    def pause(self, reason: str) -> None:
+        """Pause an active match, keeping why."""
+        self._move("pause")
+        self.paused_reason = reason
+
+    def resume(self) -> None:
+        """Resume a paused match."""
+        self._move("resume")
+        self.paused_reason = None
+
+    def close(self, *, closed_on: date, closure_type: ClosureType, reason: ClosureReason,
+              exit_notes: str, rematch: bool, by: User) -> None:
+        """Close an open match with its reason and whether the mentee gets a new mentor."""
+        self._move("close")
+        self.closed_on, self.closure_type, self.closure_reason = closed_on, closure_type, reason
+        self.exit_notes, self.rematch, self.closed_by_id = exit_notes, rematch, by.id
+
+    def _move(self, action: str) -> None:
+        self.check_move(action)
+        self.status = TRANSITIONS[action][1]
 
 
 class MentoringSession(db.Model):
@@ -349,7 +351,8 @@ class MentoringSession(db.Model):
     match: so.Mapped[Match] = so.relationship(back_populates="sessions")
 
     __table_args__ = (
-        sa.CheckConstraint("duration_minutes BETWEEN 5 AND 600", name="duration_range"),
+        sa.CheckConstraint(f"duration_minutes BETWEEN {MIN_SESSION_MINUTES} AND "
+                           f"{MAX_SESSION_MINUTES}", name="duration_range"),
     )
 
     def can_view(self, user: User) -> bool:

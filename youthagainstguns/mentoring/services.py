@@ -1,229 +1,157 @@
-"""Mentoring actions: screening records, mentees and consent, pairing, the match lifecycle,
-session logs, safeguarding alerts and staff check-ins.
+"""Mentoring actions: fetching a record for a user, pairing, the match lifecycle, session logs,
+safeguarding alerts and staff check-ins. Mentors' files are in `screening`, mentees and their
+guardians' consent in `mentee_records`.
 
 Services change and flush and write the audit trail; the caller commits once. Dates that
 decide an outcome ("today", "now") are parameters so that tests can move the clock.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
+import sqlalchemy as sa
+from flask import abort
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.services import record
-from ..auth.models import Role, User
-from ..auth.services import create_password_link, create_user
+from ..auth.models import User
 from ..extensions import db
 from ..i18n import format_date
 from ..timeutil import to_lima
-from .models import (
+from .enums import (
+    OPEN_MATCH_STATUSES,
     AlertKind,
     ClosureReason,
     ClosureType,
+    MatchStatus,
+    SessionKind,
+)
+from .errors import MentoringError, PairingRefused, Refusal
+from .models import (
+    MAX_SESSION_MINUTES,
+    MIN_SESSION_MINUTES,
     GuardianConsent,
     Match,
-    MatchStatus,
     Mentee,
     MentoringSession,
+    MentorInterview,
     MentorProfile,
     SafeguardingAlert,
-    SessionKind,
+    ScreeningDecision,
     StaffCheckIn,
 )
-from .status import OPEN_MATCH_STATUSES, MentorStatus, latest_check, mentor_status, screening_gaps
+from .status import MentorStatus, latest_check, mentor_status, screening_gaps, screening_loads
 
 # A mentor may correct their own log for this many calendar days (Lima) after writing it.
 EDIT_WINDOW_DAYS = 7
-MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 5, 600
 
-PROFILE_FIELDS = ("application_date", "phone", "district", "interests", "preferences",
-                  "max_mentees", "inactive_since")
-MENTEE_FIELDS = ("first_name", "last_names", "date_of_birth", "school_id", "district",
-                 "interests", "preferences", "guardian_name", "guardian_relation",
-                 "guardian_phone", "referred_on")
-CONSENT_FIELDS = ("given_by", "relation", "given_on", "method", "covers_participation",
-                  "covers_data_sharing", "covers_photos")
 
-# Which statuses each lifecycle step may start from, and what to say when it may not.
-TRANSITIONS = {
-    "activate": ((MatchStatus.PROPOSED,), _l("Only a proposed match can be activated.")),
-    "pause": ((MatchStatus.ACTIVE,), _l("Only an active match can be paused.")),
-    "resume": ((MatchStatus.PAUSED,), _l("Only a paused match can be resumed.")),
-    "close": (OPEN_MATCH_STATUSES, _l("This match is already closed.")),
+def assign_fields(item, data: dict, fields: tuple[str, ...]) -> None:
+    """Copy onto `item` those of `fields` that `data` holds."""
+    for name in fields:
+        if name in data:
+            setattr(item, name, data[name])
+
+
+def refuse_future(day: date, today: date, field: str) -> None:
+    """Refuse a date after `today`, next to the form field that holds it."""
+    if day > today:
+        raise MentoringError(_("The date cannot be in the future."), field)
+
+
+# --- Fetching a record for a user: 404 when missing, 403 when not theirs -------------------
+
+# need → (the rule `for_user` must pass, what the page asking for it reads, loaded with it).
+Needs = dict[str, tuple[Callable[..., bool], Sequence]]
+_MENTOR_USER = joinedload(MentorProfile.user)
+MENTOR_NEEDS: Needs = {
+    "view": (MentorProfile.can_manage, (
+        _MENTOR_USER, *screening_loads(matches=False),
+        selectinload(MentorProfile.matches).joinedload(Match.mentee),
+        selectinload(MentorProfile.interviews).joinedload(MentorInterview.interviewer),
+        selectinload(MentorProfile.decisions).joinedload(ScreeningDecision.decided_by))),
+    "edit": (MentorProfile.can_manage, (_MENTOR_USER, selectinload(MentorProfile.matches))),
+    "screen": (MentorProfile.can_manage, (_MENTOR_USER,)),
+    "pair": (MentorProfile.can_manage, (_MENTOR_USER, *screening_loads())),
+}
+MENTEE_NEEDS: Needs = {
+    "view": (Mentee.can_manage, (
+        joinedload(Mentee.school), joinedload(Mentee.student), selectinload(Mentee.consents),
+        selectinload(Mentee.matches).joinedload(Match.mentor).joinedload(MentorProfile.user))),
+    "edit": (Mentee.can_manage, ()),
+    "pair": (Mentee.can_manage, (selectinload(Mentee.consents), selectinload(Mentee.matches))),
+}
+# Consents and alerts belong to the mentee's record: whoever may manage it may handle them.
+CONSENT_NEEDS: Needs = {
+    "edit": (lambda consent, user: consent.mentee.can_manage(user),
+             (joinedload(GuardianConsent.mentee),)),
+}
+ALERT_NEEDS: Needs = {
+    "view": (lambda alert, user: alert.mentee.can_manage(user), (
+        joinedload(SafeguardingAlert.mentee), joinedload(SafeguardingAlert.raised_by),
+        joinedload(SafeguardingAlert.match).joinedload(Match.mentor)
+        .joinedload(MentorProfile.user))),
+}
+_MATCH_PEOPLE = (joinedload(Match.mentor).joinedload(MentorProfile.user),
+                 joinedload(Match.mentee).joinedload(Mentee.school))
+MATCH_NEEDS: Needs = {
+    "view": (Match.can_view, _MATCH_PEOPLE),
+    # The match's own mentor; whether it is active, the page says with a message.
+    "log": (Match.is_mentor, _MATCH_PEOPLE),
+    "manage": (Match.can_manage, _MATCH_PEOPLE),
+}
+_SESSION_PEOPLE = (
+    joinedload(MentoringSession.match).joinedload(Match.mentor).joinedload(MentorProfile.user),
+    joinedload(MentoringSession.match).joinedload(Match.mentee),
+)
+SESSION_NEEDS: Needs = {
+    "view": (MentoringSession.can_view, _SESSION_PEOPLE),
+    # The match's own mentor; whether the edit window is still open, the page says.
+    "edit": (lambda session, user: session.match.is_mentor(user), _SESSION_PEOPLE),
 }
 
 
-class MentoringError(ValueError):
-    """A refused action, with a message for people and, if it belongs to one, a form field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """One reason a pairing is refused: a stable code and a sentence."""
-
-    code: str
-    text: str
+def _get_or_404(model, item_id: int, for_user: User, needs: Needs, need: str):
+    allowed, options = needs[need]
+    item = db.session.scalar(sa.select(model).where(model.id == item_id).options(*options))
+    if item is None:
+        abort(404)
+    if not allowed(item, for_user):
+        abort(403)
+    return item
 
 
-class PairingRefused(MentoringError):
-    """Pairing refused, with every reason that applies."""
-
-    def __init__(self, refusals: list[Refusal]):
-        super().__init__(" ".join(r.text for r in refusals))
-        self.refusals = refusals
-
-    @property
-    def codes(self) -> list[str]:
-        """Return the refusal codes, for tests and logs."""
-        return [r.code for r in self.refusals]
+def get_mentor_or_404(mentor_id: int, *, for_user: User, need: str = "view") -> MentorProfile:
+    """Fetch a mentor's file, 404 if missing, 403 if `for_user` lacks the right `need`."""
+    return _get_or_404(MentorProfile, mentor_id, for_user, MENTOR_NEEDS, need)
 
 
-def _assign(obj, data: dict, fields: tuple[str, ...]) -> None:
-    for name in fields:
-        if name in data:
-            setattr(obj, name, data[name])
+def get_mentee_or_404(mentee_id: int, *, for_user: User, need: str = "view") -> Mentee:
+    """Fetch a mentee, 404 if missing, 403 if `for_user` lacks the right `need`."""
+    return _get_or_404(Mentee, mentee_id, for_user, MENTEE_NEEDS, need)
 
 
-# --- Mentors -------------------------------------------------------------------------------
-
-def create_mentor(*, email: str, full_name: str, profile: dict,
-                  by: User) -> tuple[MentorProfile, str]:
-    """Create a mentor account and its profile; return the profile and a password-link token."""
-    user = create_user(email=email, full_name=full_name, role=Role.MENTOR, created_by=by)
-    mentor = attach_profile(user, profile, by)
-    return mentor, create_password_link(user, by)
+def get_consent_or_404(consent_id: int, *, for_user: User, need: str = "edit") -> GuardianConsent:
+    """Fetch a guardian's consent, 404 if missing, 403 if `for_user` lacks the right `need`."""
+    return _get_or_404(GuardianConsent, consent_id, for_user, CONSENT_NEEDS, need)
 
 
-def attach_profile(user: User, profile: dict, by: User) -> MentorProfile:
-    """Open a mentor file for an existing mentor account."""
-    if user.role != Role.MENTOR:
-        raise MentoringError(_("Only an account with the mentor role can have a mentor file."))
-    mentor = MentorProfile(user=user)
-    _assign(mentor, profile, PROFILE_FIELDS)
-    db.session.add(mentor)
-    db.session.flush()
-    record("mentor.create", mentor, f"user={user.id}", actor=by)
-    return mentor
+def get_match_or_404(match_id: int, *, for_user: User, need: str = "view") -> Match:
+    """Fetch a match, 404 if missing, 403 if `for_user` lacks the right `need`."""
+    return _get_or_404(Match, match_id, for_user, MATCH_NEEDS, need)
 
 
-def update_profile(mentor: MentorProfile, profile: dict, by: User) -> None:
-    """Change a mentor's file; capacity cannot drop below the places already taken."""
-    taken = sum(1 for m in mentor.matches if m.status in OPEN_MATCH_STATUSES)
-    if profile.get("max_mentees", mentor.max_mentees) < taken:
-        raise MentoringError(
-            _("This mentor already has %(n)d open matches; close one first.", n=taken),
-            "max_mentees",
-        )
-    _assign(mentor, profile, PROFILE_FIELDS)
-    record("mentor.update", mentor, actor=by)
+def get_session_or_404(session_id: int, *, for_user: User,
+                       need: str = "view") -> MentoringSession:
+    """Fetch a session log, 404 if missing, 403 if `for_user` lacks the right `need`."""
+    return _get_or_404(MentoringSession, session_id, for_user, SESSION_NEEDS, need)
 
 
-def add_screening_record(mentor: MentorProfile, item, step: str, by: User) -> None:
-    """Add an interview, reference, check, training or decision to a mentor's file."""
-    item.mentor = mentor
-    # Who interviewed or decided is the coordinator recording it.
-    for attribute in ("interviewer_id", "decided_by_id"):
-        if hasattr(item, attribute):
-            setattr(item, attribute, by.id)
-    db.session.add(item)
-    db.session.flush()
-    record(f"mentor.{step}", mentor, f"{type(item).__name__}={item.id}", actor=by)
-
-
-# --- Mentees and consent -------------------------------------------------------------------
-
-def create_mentee(data: dict, by: User) -> Mentee:
-    """Record a new mentee; their wait for a mentor starts at `referred_on`."""
-    mentee = Mentee()
-    _assign(mentee, data, MENTEE_FIELDS)
-    db.session.add(mentee)
-    db.session.flush()
-    record("mentee.create", mentee, actor=by)
-    return mentee
-
-
-def update_mentee(mentee: Mentee, data: dict, version: str | int | None, by: User) -> None:
-    """Save an edit made on version `version`; refuse it if someone saved in between."""
-    if str(version) != str(mentee.version_id):
-        raise MentoringError(_("Someone else changed this record while you were editing. "
-                               "Reload the page and make your change again."))
-    _assign(mentee, data, MENTEE_FIELDS)
-    db.session.flush()
-    record("mentee.update", mentee, actor=by)
-
-
-def link_student(mentee: Mentee, student_id: int | None, by: User) -> None:
-    """Link (or unlink) the workshop participant this mentee was referred from."""
-    taken = student_id and db.session.scalar(
-        db.select(Mentee.id).where(Mentee.student_id == student_id, Mentee.id != mentee.id)
-    )
-    if taken:
-        raise MentoringError(_("This student is already linked to another mentee."))
-    mentee.student_id = student_id
-    db.session.flush()
-    record("mentee.link_student", mentee, f"student={student_id or '-'}", actor=by)
-
-
-def refer_again(mentee: Mentee, on: date, by: User) -> None:
-    """Put a mentee who had left back on the waiting list from `on`."""
-    mentee.archived_at = None
-    mentee.referred_on = on
-    db.session.flush()
-    record("mentee.refer_again", mentee, actor=by)
-
-
-def record_consent(mentee: Mentee, data: dict, by: User, today: date) -> GuardianConsent:
-    """Record a guardian's consent as given, dated no later than today."""
-    if data["given_on"] > today:
-        raise MentoringError(_("The date cannot be in the future."), "given_on")
-    consent = GuardianConsent(mentee=mentee, recorded_by_id=by.id)
-    _assign(consent, data, CONSENT_FIELDS)
-    db.session.add(consent)
-    db.session.flush()
-    covers = [k for k in ("participation", "data_sharing", "photos")
-              if getattr(consent, f"covers_{k}")]
-    record("consent.create", mentee, f"consent={consent.id} covers={','.join(covers) or '-'}",
-           actor=by)
-    return consent
-
-
-def withdraw_consent(consent: GuardianConsent, *, on: date, reason: str, by: User,
-                     today: date, now: datetime) -> list[Match]:
-    """Withdraw a consent; if participation is no longer covered, pause active matches and
-    alert coordinators. Return the matches paused."""
-    if consent.is_withdrawn:
-        raise MentoringError(_("This consent was already withdrawn."))
-    if on > today:
-        raise MentoringError(_("The date cannot be in the future."), "withdrawn_on")
-    if on < consent.given_on:
-        raise MentoringError(_("The withdrawal cannot be before the consent was given."),
-                             "withdrawn_on")
-    consent.withdrawn_on, consent.withdrawn_reason = on, reason
-    consent.withdrawn_recorded_by_id = by.id
-    mentee = consent.mentee
-    record("consent.withdraw", mentee, f"consent={consent.id}", actor=by)
-    if not consent.covers_participation or mentee.has_participation_consent(on):
-        return []
-    paused = []
-    for match in mentee.matches:
-        if match.status == MatchStatus.ACTIVE:
-            match.status = MatchStatus.PAUSED
-            match.paused_reason = str(_("Guardian withdrew participation consent."))
-            record("match.pause", match, "consent withdrawn", actor=by)
-            paused.append(match)
-    db.session.add(SafeguardingAlert(
-        kind=AlertKind.CONSENT_WITHDRAWN, mentee=mentee, match=paused[0] if paused else None,
-        raised_by_id=by.id, raised_at=now, details=reason,
-    ))
-    db.session.flush()
-    return paused
+def get_alert_or_404(alert_id: int, *, for_user: User, need: str = "view") -> SafeguardingAlert:
+    """Fetch a safeguarding alert, 404 if missing, 403 if `for_user` lacks the right `need`."""
+    return _get_or_404(SafeguardingAlert, alert_id, for_user, ALERT_NEEDS, need)
 
 
 # --- Pairing and the match lifecycle -------------------------------------------------------
@@ -278,45 +206,35 @@ def propose_match(mentor: MentorProfile, mentee: Mentee, *, goals: str, on: date
     return match
 
 
-def _guard(match: Match, action: str) -> None:
-    allowed, message = TRANSITIONS[action]
-    if match.status not in allowed:
-        raise MentoringError(str(message))
-
-
 def activate_match(match: Match, *, agreement_signed_on: date, first_meeting_on: date,
                    start_date: date, expected_end: date, today: date, by: User) -> None:
     """Start a proposed match once the agreement is signed; pairing rules are checked again."""
-    _guard(match, "activate")
-    for name, value in (("agreement_signed_on", agreement_signed_on),
-                        ("first_meeting_on", first_meeting_on)):
-        if value > today:
-            raise MentoringError(_("The date cannot be in the future."), name)
+    match.check_move("activate")  # an illegal move is refused before its dates are judged
+    refuse_future(agreement_signed_on, today, "agreement_signed_on")
+    refuse_future(first_meeting_on, today, "first_meeting_on")
     if expected_end <= start_date:
         raise MentoringError(_("The expected end must be after the start."), "expected_end")
     refusals = pairing_refusals(match.mentor, match.mentee, today, ignoring=match)
     if refusals:
         raise PairingRefused(refusals)
-    match.agreement_signed_on, match.first_meeting_on = agreement_signed_on, first_meeting_on
-    match.start_date, match.expected_end = start_date, expected_end
-    match.status = MatchStatus.ACTIVE
+    match.activate(agreement_signed_on=agreement_signed_on, first_meeting_on=first_meeting_on,
+                   start_date=start_date, expected_end=expected_end)
     record("match.activate", match, actor=by)
 
 
 def pause_match(match: Match, *, reason: str, by: User) -> None:
     """Pause an active match, saying why."""
-    _guard(match, "pause")
-    match.status, match.paused_reason = MatchStatus.PAUSED, reason
+    match.pause(reason)
     record("match.pause", match, actor=by)
 
 
 def resume_match(match: Match, *, today: date, by: User) -> None:
     """Resume a paused match; participation consent must hold again."""
-    _guard(match, "resume")
+    match.check_move("resume")
     if not match.mentee.has_participation_consent(today):
         raise MentoringError(_("The match cannot resume without guardian consent for "
                                "participation."))
-    match.status, match.paused_reason = MatchStatus.ACTIVE, None
+    match.resume()
     record("match.resume", match, actor=by)
 
 
@@ -324,14 +242,12 @@ def close_match(match: Match, *, closed_on: date, closure_type: ClosureType,
                 reason: ClosureReason, exit_notes: str, rematch: bool, today: date,
                 now: datetime, by: User) -> None:
     """Close a match with its reason; a rematch puts the mentee back on the waiting list."""
-    _guard(match, "close")
-    if closed_on > today:
-        raise MentoringError(_("The date cannot be in the future."), "closed_on")
+    match.check_move("close")
+    refuse_future(closed_on, today, "closed_on")
     if closed_on < (match.start_date or match.proposed_on):
         raise MentoringError(_("A match cannot close before it started."), "closed_on")
-    match.status, match.closed_on = MatchStatus.CLOSED, closed_on
-    match.closure_type, match.closure_reason = closure_type, reason
-    match.exit_notes, match.rematch, match.closed_by_id = exit_notes, rematch, by.id
+    match.close(closed_on=closed_on, closure_type=closure_type, reason=reason,
+                exit_notes=exit_notes, rematch=rematch, by=by)
     if rematch:
         match.mentee.referred_on = closed_on
     else:
@@ -344,8 +260,7 @@ def close_match(match: Match, *, closed_on: date, closure_type: ClosureType,
 # --- Sessions and safeguarding -------------------------------------------------------------
 
 def _validate_session(match: Match, held_on: date, duration: int, now: datetime) -> None:
-    if held_on > to_lima(now).date():
-        raise MentoringError(_("The date cannot be in the future."), "held_on")
+    refuse_future(held_on, to_lima(now).date(), "held_on")
     if match.start_date and held_on < match.start_date:
         raise MentoringError(_("The date cannot be before the match started (%(date)s).",
                                date=format_date(match.start_date)), "held_on")
@@ -425,11 +340,25 @@ def record_check_in(match: Match, *, held_on: date, method: SessionKind, notes: 
     """Record a coordinator's contact with a match."""
     if match.status == MatchStatus.CLOSED:
         raise MentoringError(_("This match is already closed."))
-    if held_on > today:
-        raise MentoringError(_("The date cannot be in the future."), "held_on")
+    refuse_future(held_on, today, "held_on")
     check_in = StaffCheckIn(match=match, held_on=held_on, method=method, notes=notes,
                             by_id=by.id)
     db.session.add(check_in)
     db.session.flush()
     record("match.check_in", match, f"check_in={check_in.id}", actor=by)
     return check_in
+
+
+def match_sessions(match: Match) -> list[MentoringSession]:
+    """Return a match's session logs, latest first."""
+    return list(db.session.scalars(
+        sa.select(MentoringSession).where(MentoringSession.match_id == match.id)
+        .order_by(MentoringSession.held_on.desc(), MentoringSession.id.desc())
+    ))
+
+
+def session_alerts(session: MentoringSession) -> list[SafeguardingAlert]:
+    """Return the alerts a session log raised."""
+    return list(db.session.scalars(
+        sa.select(SafeguardingAlert).where(SafeguardingAlert.session_id == session.id)
+    ))

@@ -14,23 +14,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..enums import LabelledEnum
-from .models import (
-    BackgroundCheck,
-    CheckResult,
-    InterviewOutcome,
-    MatchStatus,
-    MentorProfile,
-    ReferenceOutcome,
-    ScreeningDecision,
-)
+from .enums import OPEN_MATCH_STATUSES, CheckResult, InterviewOutcome, MatchStatus, ReferenceOutcome
+from .models import BackgroundCheck, MentorProfile, ScreeningDecision
 
 # Training a mentor must complete before a first match. A programme rule, not a setting:
 # MENTOR's Elements recommend at least two hours pre-match; we ask for a full day (6 hours).
 MIN_TRAINING_HOURS = Decimal(6)
 REQUIRED_REFERENCES = 2
-# Matches that hold one of the mentor's places (a paused match can resume at any time).
-OPEN_MATCH_STATUSES = (MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.PAUSED)
-
 
 
 def screening_loads(matches: bool = True) -> tuple:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -10,11 +10,10 @@ from ..extensions import db
 from ..mentoring.models import Match, MatchStatus, MentoringSession
 from ..schools.models import School
 from ..speakers.models import Speaker
-from ..timeutil import lima_day_bounds, to_lima
-from ..workshops.models import AttendanceStatus, RosterEntry, Workshop, workshop_speakers
+from ..timeutil import last_month_starts, lima_day_bounds, month_start, to_lima
+from ..workshops.models import ATTENDED_STATUSES, RosterEntry, Workshop, workshop_speakers
 from .services import REPORTED
 
-ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 SUPPRESS_BELOW = 5
 CHART_MONTHS = 12
 
@@ -27,7 +26,7 @@ def suppressed(count: int) -> str:
 def _attended_students():
     return (sa.select(RosterEntry.student_id)
             .join(Workshop, Workshop.id == RosterEntry.workshop_id)
-            .where(RosterEntry.status.in_(ATTENDED), Workshop.status.in_(REPORTED)))
+            .where(RosterEntry.status.in_(ATTENDED_STATUSES), Workshop.status.in_(REPORTED)))
 
 
 def totals() -> dict:
@@ -44,21 +43,13 @@ def totals() -> dict:
     }
 
 
-def _month_starts(today: date) -> list[date]:
-    first = today.replace(day=1)
-    months = [first]
-    for _unused in range(CHART_MONTHS - 1):
-        months.append((months[-1] - timedelta(days=1)).replace(day=1))
-    return months[::-1]
-
-
 def workshops_by_month(today: date) -> list[tuple[date, int]]:
     """Return workshops held in each of the last twelve months (Lima calendar)."""
-    months = _month_starts(today)
+    months = last_month_starts(today, CHART_MONTHS)
     since, _unused = lima_day_bounds(months[0])
     starts = db.session.scalars(sa.select(Workshop.starts_at).where(
         Workshop.status.in_(REPORTED), Workshop.starts_at >= since))
-    counts = Counter(to_lima(s).date().replace(day=1) for s in starts)
+    counts = Counter(month_start(to_lima(s).date()) for s in starts)
     return [(month, counts.get(month, 0)) for month in months]
 
 
@@ -68,7 +59,7 @@ def reach_by_district() -> list[tuple[str, str]]:
              .select_from(RosterEntry)
              .join(Workshop, Workshop.id == RosterEntry.workshop_id)
              .join(School, School.id == Workshop.venue_id)
-             .where(RosterEntry.status.in_(ATTENDED), Workshop.status.in_(REPORTED))
+             .where(RosterEntry.status.in_(ATTENDED_STATUSES), Workshop.status.in_(REPORTED))
              .group_by(School.district).order_by(School.district))
     return [(district, suppressed(n)) for district, n in db.session.execute(query)]
 
@@ -80,7 +71,7 @@ def by_speaker(limit: int = 200) -> list[tuple[str, int, str]]:
                       sa.func.count(sa.distinct(RosterEntry.student_id)).label("students"))
             .join(Workshop, Workshop.id == workshop_speakers.c.workshop_id)
             .outerjoin(RosterEntry, sa.and_(RosterEntry.workshop_id == Workshop.id,
-                                            RosterEntry.status.in_(ATTENDED)))
+                                            RosterEntry.status.in_(ATTENDED_STATUSES)))
             .where(Workshop.status.in_(REPORTED))
             .group_by(workshop_speakers.c.speaker_id).subquery())
     query = (sa.select(Speaker.alias, held.c.workshops, held.c.students)

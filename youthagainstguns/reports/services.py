@@ -14,18 +14,28 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.lib.pagesizes import A4
 
 from .. import pdf, pdf_fast
+from ..auth.models import User
 from ..csvexport import csv_chunks
 from ..extensions import db
 from ..i18n import format_date, format_datetime, format_time
 from ..schools.models import School
 from ..timeutil import lima_day_bounds, utcnow
-from ..workshops.models import AttendanceStatus, RosterEntry, Student, Workshop, WorkshopStatus
+from ..workshops.models import (
+    ATTENDED_STATUSES,
+    AttendanceStatus,
+    RosterEntry,
+    Student,
+    Workshop,
+    WorkshopStatus,
+    documents_visible_to,
+)
 
 TEMPLATE = "reports/attendance.html"
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -127,26 +137,36 @@ def count_by_status(scope: Scope) -> dict[AttendanceStatus | None, int]:
     return {status: n for status, n in rows}
 
 
+def reportable_workshops(user: User) -> sa.Select:
+    """Select the held and closed workshops `user` may report on, newest first."""
+    return (sa.select(Workshop)
+            .where(Workshop.status.in_(REPORTED), documents_visible_to(user))
+            .options(so.joinedload(Workshop.venue)).order_by(Workshop.starts_at.desc()))
+
+
+def _facts(scope: Scope) -> list[tuple[str, str]]:
+    """Return what the report covers: the workshop, or the school and the period."""
+    if not scope.per_workshop:
+        school = db.session.get(School, scope.school_id)
+        code = f" · {_('School code')}: {school.official_code}" if school.official_code else ""
+        return [(_("School"), f"{school.name} ({school.district}){code}"),
+                (_("Period"), f"{format_date(scope.start)} – {format_date(scope.end)}")]
+    workshop = db.session.get(Workshop, scope.workshop_id)
+    facts = [(_("Workshop"), workshop.title),
+             (_("Date"), format_date(workshop.starts_at) + " " + format_time(workshop.starts_at)),
+             (_("Venue"), f"{workshop.venue.name} ({workshop.venue.district})")]
+    if scope.only_school_id is not None:
+        facts.append((_("School"), db.session.get(School, scope.only_school_id).name))
+    return facts
+
+
 def build_report(scope: Scope) -> Report:
     """Return the header, totals and columns of a report (one grouped query)."""
     counts = count_by_status(scope)
     total = sum(counts.values())
-    attended = counts.get(AttendanceStatus.PRESENT, 0) + counts.get(AttendanceStatus.LATE, 0)
-    if scope.per_workshop:
-        workshop = db.session.get(Workshop, scope.workshop_id)
-        facts = [(_("Workshop"), workshop.title),
-                 (_("Date"), format_date(workshop.starts_at) + " "
-                  + format_time(workshop.starts_at)),
-                 (_("Venue"), f"{workshop.venue.name} ({workshop.venue.district})")]
-        if scope.only_school_id is not None:
-            facts.append((_("School"), db.session.get(School, scope.only_school_id).name))
-    else:
-        school = db.session.get(School, scope.school_id)
-        code = f" · {_('School code')}: {school.official_code}" if school.official_code else ""
-        facts = [(_("School"), f"{school.name} ({school.district}){code}"),
-                 (_("Period"), f"{format_date(scope.start)} – {format_date(scope.end)}")]
+    attended = sum(counts.get(status, 0) for status in ATTENDED_STATUSES)
     return Report(
-        title=_("Attendance report"), facts=facts,
+        title=_("Attendance report"), facts=_facts(scope),
         totals=[(_("Students"), total)]
         + [(_status_label(s), counts.get(s, 0)) for s in STATUS_ORDER if s or counts.get(s)],
         rate=format_percent(attended / total, "#,##0.0 %") if total else "—",

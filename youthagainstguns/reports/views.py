@@ -1,6 +1,4 @@
 """Reports: school attendance (PDF, CSV) for staff and school contacts; program totals."""
-import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import (
     Blueprint,
     Response,
@@ -14,7 +12,6 @@ from flask import (
 from flask_babel import format_date as babel_format_date
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from ..audit.services import record
 from ..auth.decorators import role_required, staff_required
@@ -22,8 +19,8 @@ from ..auth.models import STAFF_ROLES, Role
 from ..extensions import db
 from ..pdf import pdf_response
 from ..schools.models import School
+from ..schools.services import school_choices
 from ..timeutil import today_lima
-from ..workshops.models import RosterEntry, Student, Workshop
 from ..workshops.services import get_workshop_or_404
 from . import program, services
 from .forms import PeriodForm
@@ -35,10 +32,8 @@ def _period_form() -> PeriodForm:
     """Build the period form; staff choose the school, a school contact has their own."""
     form = PeriodForm(request.args)
     if current_user.is_staff:
-        schools = db.session.execute(
-            sa.select(School.id, School.name).order_by(School.name)).all()
-        form.school_id.choices = [SelectChoice(0, "—")] + [
-            SelectChoice(sid, name) for sid, name in schools]
+        # Archived schools too: their past attendance is still reported.
+        form.school_id.choices = school_choices(include_archived=True)
     else:
         del form.school_id
     return form
@@ -67,19 +62,6 @@ def _period_scope(form: PeriodForm) -> services.Scope | None:
     return services.Scope(school_id=school.id, start=form.start.data, end=form.end.data)
 
 
-def _linked_workshops():
-    """Held and closed workshops the current user may report on, newest first."""
-    query = sa.select(Workshop).where(Workshop.status.in_(services.REPORTED)).options(
-        so.joinedload(Workshop.venue)).order_by(Workshop.starts_at.desc())
-    if not current_user.is_staff:
-        school_id = current_user.school_id
-        linked = sa.exists().where(RosterEntry.workshop_id == Workshop.id,
-                                   RosterEntry.student_id == Student.id,
-                                   Student.school_id == school_id)
-        query = query.where(sa.or_(Workshop.venue_id == school_id, linked))
-    return query
-
-
 @bp.route("/reports")
 @role_required(*STAFF_ROLES, Role.SCHOOL)
 def index():
@@ -87,8 +69,8 @@ def index():
     form = _period_form()
     scope = _period_scope(form) if "start" in request.args else None
     summary = services.build_report(scope) if scope else None
-    page = db.paginate(_linked_workshops(), per_page=current_app.config["ITEMS_PER_PAGE"],
-                       error_out=False)
+    page = db.paginate(services.reportable_workshops(current_user),
+                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("reports/index.html", form=form, summary=summary, page=page,
                            args=request.args.to_dict())
 
@@ -145,7 +127,7 @@ def attendance_csv():
 
 
 def _workshop_export(workshop_id: int, fmt: str):
-    workshop = get_workshop_or_404(workshop_id, current_user, need="documents")
+    workshop = get_workshop_or_404(workshop_id, for_user=current_user, need="documents")
     only = None if current_user.is_staff else current_user.school_id
     scope = services.Scope(workshop_id=workshop.id, only_school_id=only)
     return _export(scope, fmt, ("Workshop", workshop.id), f"workshop {workshop.id}",

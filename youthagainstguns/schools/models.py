@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
+from ..auth.models import User
 from ..dbtypes import UTCDateTime, enum_type
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..timeutil import utcnow
-
-if TYPE_CHECKING:
-    from ..auth.models import User
 
 
 class VenueKind(LabelledEnum):
@@ -41,7 +38,9 @@ class School(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
-    contacts: so.WriteOnlyMapped[User] = so.relationship(back_populates="school")
+    # School contacts' accounts; declared here (above accounts) with its reverse, `User.school`.
+    contacts: so.WriteOnlyMapped[User] = so.relationship(
+        foreign_keys=[User.school_id], backref="school")
     blackout_dates: so.Mapped[list[BlackoutDate]] = so.relationship(
         back_populates="school", cascade="all, delete-orphan", order_by="BlackoutDate.starts_on"
     )

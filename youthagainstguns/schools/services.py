@@ -2,6 +2,7 @@
 from datetime import date
 
 import sqlalchemy as sa
+from flask import abort
 
 from ..audit.services import record
 from ..auth.models import User
@@ -11,14 +12,22 @@ from .districts import DISTRICTS
 from .models import BlackoutDate, School, VenueKind
 
 
+def get_school_or_404(school_id: int, *, for_user: User, need: str = "view") -> School:
+    """Fetch a venue `for_user` may see, else 404/403."""
+    school = db.get_or_404(School, school_id)
+    if need == "view" and not school.can_view(for_user):
+        abort(403)
+    return school
+
+
 def school_query(*, q: str | None = None, kind: str | None = None,
                  district: str | None = None, include_archived: bool = False) -> sa.Select:
     """Return the select for the venue list; unknown filter values are ignored."""
     query = sa.select(School).order_by(School.name, School.id)
     if q and q.strip():
-        like = f"%{q.strip()}%"
-        query = query.where(sa.or_(School.name.ilike(like), School.district.ilike(like),
-                                   School.official_code.ilike(like)))
+        words = q.strip()
+        query = query.where(sa.or_(*(column.icontains(words, autoescape=True) for column in (
+            School.name, School.district, School.official_code))))
     if kind in {k.value for k in VenueKind}:
         query = query.where(School.kind == VenueKind(kind))
     if district in DISTRICTS:

@@ -6,19 +6,12 @@ from flask_login import current_user
 from ..auth.decorators import staff_required
 from ..extensions import db
 from ..forms import EmptyForm
+from ..pages import button_action
 from . import services
 from .forms import BlackoutForm, SchoolFilterForm, SchoolForm
 from .models import BlackoutDate, School
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
-
-
-def get_school_or_404(school_id: int) -> School:
-    """Fetch a venue the current user may see, else 404/403."""
-    school = db.get_or_404(School, school_id)
-    if not school.can_view(current_user):
-        abort(403)
-    return school
 
 
 @bp.route("/")
@@ -50,7 +43,7 @@ def new():
 @staff_required
 def detail(school_id: int):
     """Show a venue's facts, contacts and blackout dates."""
-    school = get_school_or_404(school_id)
+    school = services.get_school_or_404(school_id, for_user=current_user)
     return _render_detail(school, BlackoutForm())
 
 
@@ -65,7 +58,7 @@ def _render_detail(school: School, blackout_form: BlackoutForm):
 @staff_required
 def edit(school_id: int):
     """Change a venue's facts."""
-    school = get_school_or_404(school_id)
+    school = services.get_school_or_404(school_id, for_user=current_user)
     form = SchoolForm(obj=school, school=school)
     if form.validate_on_submit():
         services.update_school(school, form.data)
@@ -79,31 +72,25 @@ def edit(school_id: int):
 @staff_required
 def archive(school_id: int):
     """Archive a venue: it stays in history but takes no new workshops."""
-    return _set_archived(get_school_or_404(school_id), True)
+    school = services.get_school_or_404(school_id, for_user=current_user)
+    return button_action(lambda: services.set_archived(school, True),
+                         _("The venue was archived."), url_for(".detail", school_id=school.id))
 
 
 @bp.route("/<int:school_id>/unarchive", methods=["POST"])
 @staff_required
 def unarchive(school_id: int):
     """Bring an archived venue back."""
-    return _set_archived(get_school_or_404(school_id), False)
-
-
-def _set_archived(school: School, archived: bool):
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    services.set_archived(school, archived)
-    db.session.commit()
-    flash(_("The venue was archived.") if archived else _("The venue is active again."),
-          "success")
-    return redirect(url_for("schools.detail", school_id=school.id))
+    school = services.get_school_or_404(school_id, for_user=current_user)
+    return button_action(lambda: services.set_archived(school, False),
+                         _("The venue is active again."), url_for(".detail", school_id=school.id))
 
 
 @bp.route("/<int:school_id>/blackouts", methods=["POST"])
 @staff_required
 def add_blackout(school_id: int):
     """Add days on which the venue cannot host workshops."""
-    school = get_school_or_404(school_id)
+    school = services.get_school_or_404(school_id, for_user=current_user)
     form = BlackoutForm()
     if not form.validate_on_submit():
         return _render_detail(school, form)
@@ -117,7 +104,7 @@ def add_blackout(school_id: int):
 @staff_required
 def delete_blackout(school_id: int, blackout_id: int):
     """Remove a blackout period of this venue."""
-    school = get_school_or_404(school_id)
+    school = services.get_school_or_404(school_id, for_user=current_user)
     blackout = db.get_or_404(BlackoutDate, blackout_id)
     if blackout.school_id != school.id:
         abort(404)

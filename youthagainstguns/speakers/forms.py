@@ -7,25 +7,17 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
+from ..forms import CheckboxListField
 from ..schools.districts import district_choices
 from ..schools.forms import PHONE_PATTERN
 from .models import Speaker, VettingDecision
-
-
-class CheckboxListField(SelectMultipleField):
-    """Several choices shown as a list of checkboxes, easier on a phone than a multi-select."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SpeakerForm(FlaskForm):

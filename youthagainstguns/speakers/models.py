@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
+from ..auth.models import User
 from ..dbtypes import UTCDateTime, enum_type
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..timeutil import utcnow
-
-if TYPE_CHECKING:
-    from ..auth.models import User
 
 
 class VettingDecision(LabelledEnum):
@@ -56,7 +53,10 @@ class Speaker(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
-    user: so.Mapped[User | None] = so.relationship(back_populates="speaker", foreign_keys=[user_id])
+    # The speaker's own account, if any; declared here (above accounts) with its reverse,
+    # `User.speaker`.
+    user: so.Mapped[User | None] = so.relationship(
+        foreign_keys=[user_id], backref=so.backref("speaker", uselist=False))
     vetting_reviewer: so.Mapped[User | None] = so.relationship(foreign_keys=[vetting_reviewer_id])
     excluded_districts: so.Mapped[list[SpeakerExcludedDistrict]] = so.relationship(
         back_populates="speaker", cascade="all, delete-orphan"

@@ -2,7 +2,9 @@
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import abort
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..auth.models import User
@@ -19,17 +21,11 @@ RENEWAL_WARNING_DAYS = 30
 class VettingState(LabelledEnum):
     """Where a speaker's vetting stands on a given day."""
 
-    VALID = "valid", _l("Vetting valid")
-    EXPIRING = "expiring", _l("Vetting expires soon")
-    LAPSED = "lapsed", _l("Vetting lapsed")
-    PENDING = "pending", _l("Vetting pending")
-    REJECTED = "rejected", _l("Vetting rejected")
-
-    @property
-    def badge(self) -> str:
-        """Return the badge colour class for the state."""
-        return {VettingState.VALID: "badge-ok", VettingState.EXPIRING: "badge-warn",
-                VettingState.PENDING: "badge-warn"}.get(self, "badge-bad")
+    VALID = "valid", _l("Vetting valid"), "ok"
+    EXPIRING = "expiring", _l("Vetting expires soon"), "warn"
+    LAPSED = "lapsed", _l("Vetting lapsed"), "bad"
+    PENDING = "pending", _l("Vetting pending"), "warn"
+    REJECTED = "rejected", _l("Vetting rejected"), "bad"
 
 
 def vetting_state(speaker: Speaker, day: date | None = None) -> VettingState:
@@ -46,12 +42,23 @@ def vetting_state(speaker: Speaker, day: date | None = None) -> VettingState:
     return VettingState.VALID
 
 
+def get_speaker_or_404(speaker_id: int, *, for_user: User, need: str = "identity") -> Speaker:
+    """Fetch a speaker whose file `for_user` may open, else 404/403."""
+    speaker = db.get_or_404(Speaker, speaker_id, options=[
+        selectinload(Speaker.excluded_districts), selectinload(Speaker.unavailability),
+    ])
+    if need == "identity" and not speaker.can_view_identity(for_user):
+        abort(403)
+    return speaker
+
+
 def speaker_query(*, q: str | None = None, show: str | None = None) -> sa.Select:
     """Return the select for the speakers list: search by alias or topic, filter by state."""
     query = sa.select(Speaker).order_by(Speaker.alias)
     if q and q.strip():
-        like = f"%{q.strip()}%"
-        query = query.where(sa.or_(Speaker.alias.ilike(like), Speaker.topics.ilike(like)))
+        words = q.strip()
+        query = query.where(sa.or_(Speaker.alias.icontains(words, autoescape=True),
+                                   Speaker.topics.icontains(words, autoescape=True)))
     if show == "archived":
         return query.where(Speaker.archived_at.is_not(None))
     query = query.where(Speaker.archived_at.is_(None))
@@ -65,6 +72,15 @@ def speaker_query(*, q: str | None = None, show: str | None = None) -> sa.Select
 _TEXT_FIELDS = ("alias", "legal_name", "bio", "topics", "languages", "conditions_notes")
 _OPTIONAL_FIELDS = ("phone", "email")
 _FLAGS = ("active", "requires_teacher_present", "group_settings_only")
+
+
+def speaker_choices(*, active_only: bool = False, blank: str | None = "—") -> list[tuple[int, str]]:
+    """Return (id, alias) pairs of unarchived speakers for a select, led by a blank unless None."""
+    query = sa.select(Speaker.id, Speaker.alias).where(Speaker.archived_at.is_(None))
+    if active_only:
+        query = query.where(Speaker.active.is_(True))
+    rows = [(r.id, r.alias) for r in db.session.execute(query.order_by(Speaker.alias))]
+    return rows if blank is None else [(0, blank), *rows]
 
 
 def _apply_fields(speaker: Speaker, data: dict, by: User) -> None:
@@ -144,3 +160,15 @@ def delete_unavailability(period: SpeakerUnavailability) -> None:
     record("speaker.unavailability_delete", period.speaker, f"period={period.id}")
     db.session.delete(period)
     db.session.flush()
+
+
+def link_speaker(user: User, speaker_id: int | None) -> None:
+    """Make `user` the account of the given speaker (or of none)."""
+    db.session.execute(
+        sa.update(Speaker).where(Speaker.user_id == user.id).values(user_id=None)
+    )
+    if speaker_id:
+        db.session.execute(
+            sa.update(Speaker).where(Speaker.id == speaker_id).values(user_id=user.id)
+        )
+    db.session.expire(user, ["speaker"])

@@ -2,28 +2,17 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
-from ..pages import render_audited
 from ..auth.decorators import staff_required
 from ..extensions import db
 from ..forms import EmptyForm
+from ..pages import button_action, render_audited
 from ..timeutil import lima_to_utc, today_lima
 from . import services
 from .forms import SpeakerFilterForm, SpeakerForm, UnavailabilityForm
 from .models import Speaker, SpeakerUnavailability
 
 bp = Blueprint("speakers", __name__, url_prefix="/speakers")
-
-
-def get_speaker_or_404(speaker_id: int) -> Speaker:
-    """Fetch a speaker whose file the current user may open, else 404/403."""
-    speaker = db.get_or_404(Speaker, speaker_id, options=[
-        selectinload(Speaker.excluded_districts), selectinload(Speaker.unavailability),
-    ])
-    if not speaker.can_view_identity(current_user):
-        abort(403)
-    return speaker
 
 
 @bp.route("/")
@@ -55,7 +44,7 @@ def new():
 @staff_required
 def detail(speaker_id: int):
     """Show a speaker's file; showing the legal identity is audited."""
-    speaker = get_speaker_or_404(speaker_id)
+    speaker = services.get_speaker_or_404(speaker_id, for_user=current_user)
     return _render_detail(speaker, UnavailabilityForm())
 
 
@@ -71,7 +60,7 @@ def _render_detail(speaker: Speaker, period_form: UnavailabilityForm):
 @staff_required
 def edit(speaker_id: int):
     """Change a speaker's profile, identity, vetting and conditions."""
-    speaker = get_speaker_or_404(speaker_id)
+    speaker = services.get_speaker_or_404(speaker_id, for_user=current_user)
     form = SpeakerForm(obj=speaker, speaker=speaker)
     if request.method == "GET":
         form.excluded_districts.data = speaker.excluded_district_names
@@ -88,31 +77,27 @@ def edit(speaker_id: int):
 @staff_required
 def archive(speaker_id: int):
     """Archive a speaker: kept in history, never offered for scheduling."""
-    return _set_archived(get_speaker_or_404(speaker_id), True)
+    speaker = services.get_speaker_or_404(speaker_id, for_user=current_user)
+    return button_action(lambda: services.set_archived(speaker, True),
+                         _("The speaker was archived."),
+                         url_for(".detail", speaker_id=speaker.id))
 
 
 @bp.route("/<int:speaker_id>/unarchive", methods=["POST"])
 @staff_required
 def unarchive(speaker_id: int):
     """Bring an archived speaker back."""
-    return _set_archived(get_speaker_or_404(speaker_id), False)
-
-
-def _set_archived(speaker: Speaker, archived: bool):
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    services.set_archived(speaker, archived)
-    db.session.commit()
-    flash(_("The speaker was archived.") if archived else _("The speaker is active again."),
-          "success")
-    return redirect(url_for("speakers.detail", speaker_id=speaker.id))
+    speaker = services.get_speaker_or_404(speaker_id, for_user=current_user)
+    return button_action(lambda: services.set_archived(speaker, False),
+                         _("The speaker is active again."),
+                         url_for(".detail", speaker_id=speaker.id))
 
 
 @bp.route("/<int:speaker_id>/unavailability", methods=["POST"])
 @staff_required
 def add_unavailability(speaker_id: int):
     """Add a period (entered in Lima time) in which the speaker cannot give workshops."""
-    speaker = get_speaker_or_404(speaker_id)
+    speaker = services.get_speaker_or_404(speaker_id, for_user=current_user)
     form = UnavailabilityForm()
     if not form.validate_on_submit():
         return _render_detail(speaker, form)
@@ -128,7 +113,7 @@ def add_unavailability(speaker_id: int):
 @staff_required
 def delete_unavailability(speaker_id: int, period_id: int):
     """Remove one of this speaker's unavailability periods."""
-    speaker = get_speaker_or_404(speaker_id)
+    speaker = services.get_speaker_or_404(speaker_id, for_user=current_user)
     period = db.get_or_404(SpeakerUnavailability, period_id)
     if period.speaker_id != speaker.id:
         abort(404)

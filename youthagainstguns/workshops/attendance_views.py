@@ -1,7 +1,9 @@
 """Attendance on a phone: one row per student, four choices, "all present", walk-ins."""
 from __future__ import annotations
 
-import sqlalchemy.orm as so
+from collections.abc import Callable
+from functools import wraps
+
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,70 +11,67 @@ from flask_login import current_user
 from ..auth.decorators import role_required
 from ..extensions import db
 from . import services
+from .blueprint import VIEWERS, bp
 from .forms import WalkInForm, attendance_form
-from .models import AttendanceStatus, RosterEntry, Workshop, WorkshopStatus
-from .roster_views import add_one_student
+from .models import Workshop, WorkshopStatus
 from .services import get_workshop_or_404
-from .views import VIEWERS, bp
 
 TAKING = (WorkshopStatus.SCHEDULED, WorkshopStatus.HELD, WorkshopStatus.CLOSED)
 
 
-def _attendance_workshop(workshop_id: int) -> Workshop | None:
-    """Fetch a workshop whose attendance the user may take; None (with a message) if not yet."""
-    workshop = get_workshop_or_404(workshop_id, current_user, need="attendance", options=[
-        so.joinedload(Workshop.venue),
-        so.selectinload(Workshop.roster).joinedload(RosterEntry.student)])
-    if workshop.status not in TAKING:
-        flash(_("Attendance is taken once the workshop is scheduled."), "error")
-        return None
-    return workshop
+def _taking_attendance(view: Callable) -> Callable:
+    """Call the view with the workshop whose attendance the user may take, fetched from
+    `workshop_id`; before it is scheduled, redirect to the workshop with the reason."""
+    @wraps(view)
+    def wrapper(workshop_id: int):
+        workshop = get_workshop_or_404(workshop_id, for_user=current_user, need="attendance")
+        if workshop.status not in TAKING:
+            flash(_("Attendance is taken once the workshop is scheduled."), "error")
+            return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+        return view(workshop)
+    return wrapper
 
 
 @bp.route("/workshops/<int:workshop_id>/attendance", methods=["GET", "POST"])
 @role_required(*VIEWERS)
-def attendance(workshop_id: int):
+@_taking_attendance
+def attendance(workshop: Workshop):
     """Take or correct attendance; after closing only staff may, and each change is audited."""
-    workshop = _attendance_workshop(workshop_id)
-    if workshop is None:
-        return redirect(url_for("workshops.detail", workshop_id=workshop_id))
     form = attendance_form(workshop.roster)
     if form.validate_on_submit():
-        if form.all_present.data:
-            marks = {e.id: AttendanceStatus.PRESENT for e in workshop.roster}
-        else:
-            marks = {e.id: AttendanceStatus(form[f"e{e.id}"].data) for e in workshop.roster
-                     if form[f"e{e.id}"].data}
-        changed = services.save_attendance(workshop, marks, current_user)
+        changed = services.save_attendance(workshop, form.marks(), current_user)
         db.session.commit()
         flash(_("Attendance saved (%(n)d changes).", n=changed), "success")
         return redirect(url_for("workshops.attendance", workshop_id=workshop.id))
     return _render(workshop, form, WalkInForm(prefix="walkin", formdata=None))
 
 
-def _render(workshop: Workshop, form, walk_in, status: int = 200):
+def _render(workshop: Workshop, form, walk_in: WalkInForm, status: int = 200):
     return render_template(
         "workshops/attendance.html", workshop=workshop, form=form, walk_in=walk_in,
-        statuses=list(AttendanceStatus), summary=services.attendance_summary(workshop.roster),
+        summary=services.attendance_summary(workshop.roster),
         closed=workshop.status == WorkshopStatus.CLOSED,
         can_walk_in=workshop.status != WorkshopStatus.CLOSED), status
 
 
 @bp.route("/workshops/<int:workshop_id>/attendance/walk-in", methods=["POST"])
 @role_required(*VIEWERS)
-def walk_in(workshop_id: int):
+@_taking_attendance
+def walk_in(workshop: Workshop):
     """Add a student who came without being on the roster, marked present."""
-    workshop = _attendance_workshop(workshop_id)
-    if workshop is None:
-        return redirect(url_for("workshops.detail", workshop_id=workshop_id))
     form = WalkInForm(prefix="walkin")
     if workshop.status == WorkshopStatus.CLOSED:
         flash(_("The workshop is closed: no more walk-ins."), "error")
-    elif form.validate_on_submit() and add_one_student(workshop, form, walk_in=True):
-        db.session.commit()
-        flash(_("The walk-in was added and marked present."), "success")
-        return redirect(url_for("workshops.attendance", workshop_id=workshop.id) + "#walk-in")
-    else:
-        # Nothing was written: the checks that failed come before any change.
-        return _render(workshop, attendance_form(workshop.roster), form, 422)
-    return redirect(url_for("workshops.attendance", workshop_id=workshop.id))
+        return redirect(url_for("workshops.attendance", workshop_id=workshop.id))
+    if form.validate_on_submit():
+        try:
+            services.add_one_student(workshop, form.row(), current_user, walk_in=True)
+        except services.RosterError as refusal:
+            form.first_name.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(_("The walk-in was added and marked present."), "success")
+            return redirect(url_for("workshops.attendance", workshop_id=workshop.id)
+                            + "#walk-in")
+    # Nothing was written: the checks that failed come before any change.
+    return _render(workshop, attendance_form(workshop.roster), form, 422)

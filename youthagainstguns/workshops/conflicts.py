@@ -1,12 +1,12 @@
 """Scheduling conflicts, found before a workshop is saved.
 
 Each kind of check is one query, however many workshops exist: the database finds the
-overlaps, never a Python loop over all rows. Hard conflicts block saving; soft ones may be
-acknowledged with a reason (kept as ConflictAcknowledgement rows).
+overlaps, never a Python loop over all rows. Hard conflicts block saving and scheduling; soft
+ones may be acknowledged with a reason (kept as ConflictAcknowledgement rows).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,16 +14,17 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..audit.services import record
+from ..auth.models import User
 from ..extensions import db
 from ..i18n import format_date, format_time
 from ..schools.models import BlackoutDate, School
 from ..speakers.models import Speaker, SpeakerExcludedDistrict, SpeakerUnavailability
 from ..timeutil import to_lima
-from .models import Workshop, WorkshopStatus, workshop_speakers
+from .models import ConflictAcknowledgement, Workshop, WorkshopStatus, workshop_speakers
 
 HARD_KINDS = frozenset({"double_booked", "excluded_district", "vetting", "unavailable",
                         "venue_in_use"})
-SOFT_KINDS = frozenset({"travel_buffer", "blackout", "capacity"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,12 @@ class Proposal:
     ends_at: datetime
     speakers: Sequence[Speaker]
     workshop_id: int | None = None
+
+    @classmethod
+    def of(cls, workshop: Workshop) -> Proposal:
+        """Return a saved workshop as a proposal, to check it again."""
+        return cls(workshop.venue, workshop.starts_at, workshop.ends_at, workshop.speakers,
+                   workshop.id)
 
     @property
     def day(self) -> date:
@@ -71,6 +78,55 @@ def find_conflicts(proposal: Proposal) -> list[Conflict]:
               _travel_buffer, _blackout)
     found = [conflict for check in checks for conflict in check(proposal)]
     return sorted(found, key=lambda c: not c.hard)
+
+
+def hard_conflicts(proposal: Proposal) -> list[Conflict]:
+    """Return the conflicts of the proposal that no acknowledgement can lift."""
+    return [conflict for conflict in find_conflicts(proposal) if conflict.hard]
+
+
+@dataclass(frozen=True)
+class Review:
+    """The conflicts of a proposal, and the keys of the warnings accepted before."""
+
+    conflicts: list[Conflict]
+    acknowledged: set[str]
+
+    @property
+    def blocked(self) -> bool:
+        """Hard conflicts block saving, whatever was accepted."""
+        return any(c.hard for c in self.conflicts)
+
+    @property
+    def pending(self) -> set[str]:
+        """Return the keys of the warnings still to be accepted."""
+        return {c.key for c in self.conflicts if not c.hard} - self.acknowledged
+
+
+def review(proposal: Proposal) -> Review:
+    """Find the conflicts of a proposal; warnings accepted before are not asked again."""
+    return Review(find_conflicts(proposal), acknowledged_keys(proposal.workshop_id))
+
+
+def acknowledged_keys(workshop_id: int | None) -> set[str]:
+    """Return the keys of the conflicts already acknowledged for a workshop."""
+    if workshop_id is None:
+        return set()
+    return set(db.session.scalars(sa.select(ConflictAcknowledgement.key).where(
+        ConflictAcknowledgement.workshop_id == workshop_id)))
+
+
+def acknowledge(workshop: Workshop, conflicts: Iterable[Conflict], reason: str, by: User) -> None:
+    """Keep the soft conflicts the coordinator accepted, with their reason."""
+    known = acknowledged_keys(workshop.id)
+    for conflict in conflicts:
+        if conflict.hard or conflict.key in known:
+            continue
+        db.session.add(ConflictAcknowledgement(
+            workshop_id=workshop.id, kind=conflict.kind, key=conflict.key,
+            detail=conflict.message[:300], reason=reason.strip()[:300], by_id=by.id))
+        record("workshop.conflict_acknowledged", workshop, conflict.key)
+    db.session.flush()
 
 
 def capacity_conflict(roster_size: int, capacity: int) -> Conflict | None:

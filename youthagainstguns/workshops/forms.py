@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -16,43 +17,31 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
-from ..forms import VersionedForm
+from ..forms import CheckboxListField, VersionedForm
 from ..schools.districts import district_choices
 from ..schools.models import School
-from ..speakers.models import Speaker
+from ..schools.services import school_choices
+from ..speakers.services import speaker_choices
 from ..timeutil import lima_to_utc
 from .models import AttendanceStatus, RosterEntry, WorkshopStatus
+from .roster_import import RosterRow
+from .services import WorkshopFilter
 
 MAX_CAPACITY = 2000
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """A set of checkboxes: easier than a multi-select on a phone or with a keyboard."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 def _venues() -> list:
+    """Return the venues that may host a new workshop, with their district."""
     return db.session.execute(sa.select(School.id, School.name, School.district)
                               .where(School.archived_at.is_(None)).order_by(School.name)).all()
-
-
-def speaker_choices() -> list[SelectChoice]:
-    """Return the active speakers, by alias."""
-    rows = db.session.execute(sa.select(Speaker.id, Speaker.alias).where(
-        Speaker.active.is_(True), Speaker.archived_at.is_(None)).order_by(Speaker.alias)).all()
-    return [SelectChoice(r.id, r.alias) for r in rows]
 
 
 def _with_blank(label, choices: list[SelectChoice], blank=0) -> list[SelectChoice]:
@@ -71,7 +60,7 @@ class WorkshopForm(VersionedForm):
     end_time = TimeField(_l("Ends at"), validators=[DataRequired()])
     capacity = IntegerField(_l("Capacity (students)"),
                             validators=[DataRequired(), NumberRange(min=1, max=MAX_CAPACITY)])
-    speaker_ids = MultiCheckboxField(_l("Speakers"), coerce=int, validators=[DataRequired(
+    speaker_ids = CheckboxListField(_l("Speakers"), coerce=int, validators=[DataRequired(
         message=_l("Choose at least one speaker."))])
     target_grades = StringField(_l("Target grades"), validators=[Optional(), Length(max=120)],
                                 description=_l("For example: 3.º and 4.º of secondary school"))
@@ -88,7 +77,7 @@ class WorkshopForm(VersionedForm):
         self._seats_taken = seats_taken
         self.venue_id.choices = _with_blank(_l("Choose a venue"), [
             SelectChoice(r.id, f"{r.name} — {r.district}") for r in _venues()])
-        self.speaker_ids.choices = speaker_choices()
+        self.speaker_ids.choices = speaker_choices(active_only=True, blank=None)
 
     def validate_end_time(self, field) -> None:
         if self.start_time.data and field.data and field.data <= self.start_time.data:
@@ -136,9 +125,8 @@ class WorkshopFilterForm(FlaskForm):
         self.status.choices = _with_blank(_l("All statuses"), [
             SelectChoice(s.value, s.label) for s in WorkshopStatus], "")
         if staff:
-            self.school.choices = _with_blank(_l("All venues"), [
-                SelectChoice(r.id, r.name) for r in _venues()])
-            self.speaker.choices = _with_blank(_l("All speakers"), speaker_choices())
+            self.school.choices = school_choices(blank=_("All venues"))
+            self.speaker.choices = speaker_choices(active_only=True, blank=_("All speakers"))
         else:
             for name in ("district", "school", "speaker"):
                 delattr(self, name)
@@ -147,6 +135,13 @@ class WorkshopFilterForm(FlaskForm):
         """Return a field's value, or None when it is absent, empty or invalid."""
         field = self._fields.get(name)
         return None if field is None or field.errors else (field.data or None)
+
+    def filters(self) -> WorkshopFilter:
+        """Return what the list or calendar is narrowed to."""
+        return WorkshopFilter(
+            district=self.value("district"), school_id=self.value("school"),
+            speaker_id=self.value("speaker"), status=self.value("status"),
+            date_from=self.value("date_from"), date_to=self.value("date_to"))
 
 
 class CancelForm(FlaskForm):
@@ -182,6 +177,15 @@ class StudentForm(FlaskForm):
     code = StringField(_l("Student code"), validators=[Optional(), Length(max=30)])
     submit = SubmitField(_l("Add student"))
 
+    def row(self) -> RosterRow:
+        """Return the typed student as a roster line, spaces tidied."""
+        code = self.code.data if self.code is not None else ""
+        return RosterRow(
+            line=0, first_name=" ".join(self.first_name.data.split()),
+            last_names=" ".join(self.last_names.data.split()),
+            grade=(self.grade.data or "").strip(), section=(self.section.data or "").strip(),
+            code=(code or "").strip())
+
 
 class WalkInForm(StudentForm):
     code = None
@@ -194,6 +198,13 @@ def attendance_form(entries: Sequence[RosterEntry]) -> FlaskForm:
     class AttendanceForm(FlaskForm):
         all_present = SubmitField(_l("All present"))
         submit = SubmitField(_l("Save attendance"))
+
+        def marks(self) -> dict[int, AttendanceStatus]:
+            """Return the status asked for each roster line, by entry id."""
+            if self.all_present.data:
+                return {e.id: AttendanceStatus.PRESENT for e in entries}
+            return {e.id: AttendanceStatus(self[f"e{e.id}"].data) for e in entries
+                    if self[f"e{e.id}"].data}
 
     choices = [SelectChoice(s.value, s.label) for s in AttendanceStatus]
     for entry in entries:

@@ -25,10 +25,10 @@ class WorkshopStatus(LabelledEnum):
     """draft → scheduled → held → closed, or cancelled from draft or scheduled."""
 
     DRAFT = "draft", _l("Draft")
-    SCHEDULED = "scheduled", _l("Scheduled")
-    HELD = "held", _l("Held")
+    SCHEDULED = "scheduled", _l("Scheduled"), "ok"
+    HELD = "held", _l("Held"), "ok"
     CLOSED = "closed", _l("Closed")
-    CANCELLED = "cancelled", _l("Cancelled")
+    CANCELLED = "cancelled", _l("Cancelled"), "bad"
 
 
 class AttendanceStatus(LabelledEnum):
@@ -50,7 +50,11 @@ ATTENDED_STATUSES = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 
 class WorkshopStateError(ValueError):
-    """An illegal status change; its message is meant for the person who asked for it."""
+    """An illegal status change; its messages are meant for the person who asked for it."""
+
+    def __init__(self, *messages: str):
+        super().__init__(" ".join(messages))
+        self.messages = messages
 
 
 # Action name → (statuses it may start from, status it leads to).
@@ -147,18 +151,11 @@ class Workshop(db.Model):
         return user.is_staff or (user.role == Role.SCHOOL and user.school_id == self.venue_id)
 
     def can_view_documents(self, user: User) -> bool:
-        """Staff see any workshop's reports and certificate packs; a school contact those of
-        workshops held at their school or attended by its students (e.g. at a community
-        centre)."""
+        """Tell whether `user` may see this workshop's reports and certificate packs."""
         if user.is_staff or self.can_view(user):
-            return True
-        if user.role != Role.SCHOOL or user.school_id is None:
-            return False
+            return True  # what the rule below says, without a query
         return bool(db.session.scalar(sa.select(sa.exists().where(
-            RosterEntry.workshop_id == self.id,
-            RosterEntry.student_id == Student.id,
-            Student.school_id == user.school_id,
-        ))))
+            Workshop.id == self.id, documents_visible_to(user)))))
 
     def can_manage_roster(self, user: User) -> bool:
         """Staff and the venue's own school contacts may change the roster."""
@@ -296,7 +293,19 @@ class CalendarFeed(db.Model):
 
     user: so.Mapped[User] = so.relationship()
 
-    @property
-    def is_active(self) -> bool:
-        """A revoked feed answers 404."""
-        return self.revoked_at is None
+
+def documents_visible_to(user: User) -> sa.ColumnElement[bool]:
+    """Return the condition on Workshop for the workshops whose reports and certificate packs
+    `user` may see: staff every one; a school contact those held at their school or attended
+    by its students (e.g. at a community centre); anyone else none.
+
+    The one statement of this rule: `Workshop.can_view_documents` and every list use it.
+    """
+    if user.is_staff:
+        return sa.true()
+    if user.role != Role.SCHOOL or user.school_id is None:
+        return sa.false()
+    attended = sa.exists().where(RosterEntry.workshop_id == Workshop.id,
+                                 RosterEntry.student_id == Student.id,
+                                 Student.school_id == user.school_id)
+    return sa.or_(Workshop.venue_id == user.school_id, attended)

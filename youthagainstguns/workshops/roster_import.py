@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
@@ -22,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db
+from ..text import normalise
 from .models import RosterEntry, Student
 
 MAX_ROWS = 2000
@@ -103,13 +103,6 @@ class PlannedRow:
     def adds_entry(self) -> bool:
         """Tell whether the row puts someone on the roster."""
         return not self.skip_reason
-
-
-def normalise(text: str) -> str:
-    """Return text without accents, case or repeated spaces, for comparing names."""
-    stripped = "".join(c for c in unicodedata.normalize("NFKD", text or "")
-                       if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
 
 
 def student_identity(first_name: str, last_names: str, grade: str, section: str) -> tuple:

@@ -1,50 +1,55 @@
 """Workshop operations. Functions change and flush; the view commits once."""
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort, current_app, url_for
+from flask import abort
+from flask_babel import gettext as _
 
 from ..audit.services import record
 from ..auth.models import Role, User
 from ..extensions import db
 from ..schools.models import School
 from ..speakers.models import Speaker
-from ..timeutil import lima_day_bounds, utcnow
-from .conflicts import Conflict
+from ..timeutil import lima_day_bounds, to_lima, utcnow
+from .conflicts import Conflict, Proposal, acknowledge, capacity_conflict, hard_conflicts
 from .models import (
     AttendanceStatus,
-    CalendarFeed,
     ConflictAcknowledgement,
     RosterEntry,
     Student,
     Workshop,
+    WorkshopStateError,
     WorkshopStatus,
     workshop_speakers,
 )
-from .roster_import import PlannedRow, RosterRow
+from .roster_import import PlannedRow, RosterRow, plan
 
-NEEDS = {
-    "view": Workshop.can_view,
-    "edit": Workshop.can_edit,
-    "roster": Workshop.can_manage_roster,
-    "attendance": Workshop.can_take_attendance,
-    "documents": Workshop.can_view_documents,
+# Need → (the rule, what the pages asking for it read of the workshop, loaded with it).
+# "view" is the workshop page: facts, speakers, roster with students, accepted warnings.
+_ROSTER = so.selectinload(Workshop.roster).joinedload(RosterEntry.student)
+NEEDS: dict[str, tuple[Callable[[Workshop, User], bool], Sequence]] = {
+    "view": (Workshop.can_view, (
+        so.joinedload(Workshop.venue), so.selectinload(Workshop.speakers), _ROSTER,
+        so.selectinload(Workshop.acknowledgements).joinedload(ConflictAcknowledgement.by))),
+    "edit": (Workshop.can_edit, ()),
+    "roster": (Workshop.can_manage_roster, ()),
+    "attendance": (Workshop.can_take_attendance, (so.joinedload(Workshop.venue), _ROSTER)),
+    "documents": (Workshop.can_view_documents, ()),
 }
 
 
-def get_workshop_or_404(workshop_id: int, for_user: User, need: str = "view",
-                        options: Sequence = ()) -> Workshop:
+def get_workshop_or_404(workshop_id: int, *, for_user: User, need: str = "view") -> Workshop:
     """Fetch a workshop, 404 if missing, 403 if `for_user` lacks the right named by `need`."""
+    allowed, options = NEEDS[need]
     workshop = db.session.get(Workshop, workshop_id, options=options)
     if workshop is None:
         abort(404)
-    if not NEEDS[need](workshop, for_user):
+    if not allowed(workshop, for_user):
         abort(403)
     return workshop
 
@@ -96,53 +101,40 @@ class WorkshopData:
     target_grades: str
     notes: str
 
-
-def create_workshop(data: WorkshopData, by: User) -> Workshop:
-    """Add a draft workshop."""
-    workshop = Workshop(created_by_id=by.id, status=WorkshopStatus.DRAFT)
-    _apply(workshop, data)
-    db.session.add(workshop)
-    db.session.flush()
-    record("workshop.create", workshop, f"venue {data.venue.id}")
-    return workshop
+    def proposal(self, workshop: Workshop | None) -> Proposal:
+        """Return these facts as a proposal to check for conflicts."""
+        return Proposal(self.venue, self.starts_at, self.ends_at, self.speakers,
+                        workshop.id if workshop else None)
 
 
-def update_workshop(workshop: Workshop, data: WorkshopData) -> None:
-    """Change a workshop's facts; the version check refuses a stale edit at flush."""
-    _apply(workshop, data)
-    db.session.flush()
-    record("workshop.update", workshop, f"venue {data.venue.id}")
-
-
-def _apply(workshop: Workshop, data: WorkshopData) -> None:
+def save_workshop(workshop: Workshop | None, data: WorkshopData, accepted: Iterable[Conflict],
+                  reason: str, by: User) -> Workshop:
+    """Add a draft workshop (`workshop` None) or change one's facts, keeping the warnings
+    accepted with their reason. The version check refuses a stale edit at flush."""
+    created = workshop is None
+    if created:
+        workshop = Workshop(created_by_id=by.id, status=WorkshopStatus.DRAFT)
     for name in ("title", "topic", "venue", "starts_at", "ends_at", "capacity", "speakers",
                  "target_grades", "notes"):
         setattr(workshop, name, getattr(data, name))
-
-
-def acknowledged_keys(workshop_id: int | None) -> set[str]:
-    """Return the keys of the conflicts already acknowledged for a workshop."""
-    if workshop_id is None:
-        return set()
-    return set(db.session.scalars(sa.select(ConflictAcknowledgement.key).where(
-        ConflictAcknowledgement.workshop_id == workshop_id)))
-
-
-def acknowledge(workshop: Workshop, conflicts: Iterable[Conflict], reason: str, by: User) -> None:
-    """Keep the soft conflicts the coordinator accepted, with their reason."""
-    known = acknowledged_keys(workshop.id)
-    for conflict in conflicts:
-        if conflict.hard or conflict.key in known:
-            continue
-        db.session.add(ConflictAcknowledgement(
-            workshop_id=workshop.id, kind=conflict.kind, key=conflict.key,
-            detail=conflict.message[:300], reason=reason.strip()[:300], by_id=by.id))
-        record("workshop.conflict_acknowledged", workshop, conflict.key)
+    db.session.add(workshop)
     db.session.flush()
+    record("workshop.create" if created else "workshop.update", workshop,
+           f"venue {data.venue.id}")
+    acknowledge(workshop, accepted, reason, by)
+    return workshop
 
 
 def transition(workshop: Workshop, action: str, reason: str = "") -> None:
-    """Move a workshop through a guarded transition; raises WorkshopStateError if illegal."""
+    """Move a workshop through a guarded transition; raise WorkshopStateError if illegal.
+
+    A draft is scheduled only while no hard conflict stands: one may have appeared since it
+    was saved (a speaker's vetting lapsed, another booking).
+    """
+    if action == "schedule":
+        blocking = hard_conflicts(Proposal.of(workshop))
+        if blocking:
+            raise WorkshopStateError(*(c.message for c in blocking))
     old = workshop.status
     if action == "cancel":
         workshop.cancel(reason)
@@ -221,6 +213,81 @@ def _student(school_id: int, row: RosterRow) -> Student:
                    grade=row.grade, section=row.section, student_code=row.code or None)
 
 
+class RosterError(ValueError):
+    """A student who cannot join the roster; the message is for the person adding them."""
+
+
+class NotEnoughSeats(Exception):
+    """An import that does not fit, and the capacity was not raised."""
+
+    def __init__(self, adding: int):
+        super().__init__(adding)
+        self.adding = adding
+
+
+@dataclass(frozen=True)
+class RosterPreview:
+    """What importing rows will do: each row's fate, how many join, any capacity warning."""
+
+    planned: list[PlannedRow]
+    adding: int
+    conflict: Conflict | None
+
+
+def preview_import(workshop: Workshop, rows: Iterable[RosterRow]) -> RosterPreview:
+    """Match the rows against the school's students and the roster; change nothing."""
+    planned = plan(rows, workshop.venue_id, workshop.id)
+    adding = sum(p.adds_entry for p in planned)
+    return RosterPreview(planned, adding,
+                         capacity_conflict(workshop.seats_taken + adding, workshop.capacity))
+
+
+def import_roster(workshop: Workshop, rows: Iterable[RosterRow], by: User,
+                  capacity_reason: str = "") -> int:
+    """Add the rows not yet on the roster, all or nothing; return how many were added.
+
+    Past capacity only staff may go, accepting the capacity warning with `capacity_reason`;
+    otherwise raise NotEnoughSeats, after which the caller rolls back.
+    """
+    preview = preview_import(workshop, rows)
+    if not take_seats(workshop, preview.adding):
+        conflict = capacity_conflict(workshop.seats_taken + preview.adding, workshop.capacity)
+        if not (by.is_staff and capacity_reason):
+            raise NotEnoughSeats(preview.adding)
+        raise_capacity(workshop, preview.adding)
+        acknowledge(workshop, [conflict], capacity_reason, by)
+        if not take_seats(workshop, preview.adding):
+            raise NotEnoughSeats(preview.adding)
+    add_to_roster(workshop, preview.planned)
+    record("roster.import", workshop,
+           f"{preview.adding} added, {len(preview.planned) - preview.adding} skipped")
+    return preview.adding
+
+
+def add_one_student(workshop: Workshop, row: RosterRow, by: User, *, walk_in: bool) -> None:
+    """Put one typed student on the roster, a walk-in marked present by `by` at once.
+
+    Raise RosterError, having changed nothing, if they are on it already or it is full.
+    """
+    planned = plan([row], workshop.venue_id, workshop.id)
+    if not planned[0].adds_entry:
+        raise RosterError(_("This student is already on the roster."))
+    if not take_seats(workshop, 1):
+        raise RosterError(_(
+            "The workshop is full (capacity %(n)d). A coordinator can raise the capacity.",
+            n=workshop.capacity))
+    entry, = add_to_roster(workshop, planned, walk_in_by=by if walk_in else None)
+    record("roster.walk_in" if walk_in else "roster.add", workshop,
+           f"entry {entry.id}, student {entry.student_id}")
+
+
+def roster_entries(workshop: Workshop) -> list[RosterEntry]:
+    """Return the roster in order with students loaded in one query."""
+    return list(db.session.scalars(
+        sa.select(RosterEntry).options(so.joinedload(RosterEntry.student))
+        .where(RosterEntry.workshop_id == workshop.id).order_by(RosterEntry.position)))
+
+
 def remove_entry(workshop: Workshop, entry: RosterEntry) -> None:
     """Take a student off the roster and free their seat."""
     db.session.delete(entry)
@@ -264,6 +331,17 @@ def attendance_summary(roster: Iterable[RosterEntry]) -> dict[str, int]:
     return counts
 
 
+# Calendar ----------------------------------------------------------------------------------
+
+def workshops_by_day(user: User, filters: WorkshopFilter) -> dict[date, list[Workshop]]:
+    """Return the workshops `user` may see, narrowed by `filters`, by their Lima day."""
+    by_day: dict[date, list[Workshop]] = {}
+    for workshop in db.session.scalars(workshops_query(user, filters)
+                                       .order_by(Workshop.starts_at)):
+        by_day.setdefault(to_lima(workshop.starts_at).date(), []).append(workshop)
+    return by_day
+
+
 # Speakers' own view ------------------------------------------------------------------------
 
 def speaker_workshops(speaker: Speaker, upcoming: bool, limit: int = 100) -> list[Workshop]:
@@ -291,65 +369,3 @@ def venue_contacts(venue_ids: Iterable[int]) -> dict[int, list[User]]:
     for user in users:
         contacts.setdefault(user.school_id, []).append(user)
     return contacts
-
-
-# Calendar feeds ----------------------------------------------------------------------------
-
-FEED_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.SCHOOL, Role.SPEAKER)
-FEED_HISTORY = timedelta(days=180)
-FEED_LIMIT = 1000
-
-
-def current_feed(user: User) -> CalendarFeed | None:
-    """Return the user's active feed, if they made one."""
-    return db.session.scalar(sa.select(CalendarFeed).where(
-        CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None))
-        .order_by(CalendarFeed.id.desc()).limit(1))
-
-
-def feed_url(feed: CalendarFeed | None) -> str | None:
-    """Return the absolute, secret URL of a feed, at the public address."""
-    if feed is None:
-        return None
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for("workshops.feed", feed_token=feed.token)
-
-
-def regenerate_feed(user: User) -> CalendarFeed:
-    """Revoke the user's feed URLs and issue a new secret one."""
-    now = utcnow()
-    db.session.execute(sa.update(CalendarFeed)
-                       .where(CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None))
-                       .values(revoked_at=now))
-    feed = CalendarFeed(user_id=user.id, token=secrets.token_urlsafe(32))
-    db.session.add(feed)
-    db.session.flush()
-    record("calendar_feed.regenerate", feed, f"user {user.id}")
-    return feed
-
-
-def feed_for_token(token: str) -> CalendarFeed | None:
-    """Return the active feed with this token whose owner may still have one."""
-    feed = db.session.scalar(sa.select(CalendarFeed).options(so.joinedload(CalendarFeed.user))
-                             .where(CalendarFeed.token == token,
-                                    CalendarFeed.revoked_at.is_(None)))
-    if feed is None or not feed.user.active or feed.user.role not in FEED_ROLES:
-        return None
-    return feed
-
-
-def feed_workshops(user: User) -> list[Workshop]:
-    """Return what a user's feed lists: a speaker's, a school's or a coordinator's workshops."""
-    query = (sa.select(Workshop)
-             .options(so.joinedload(Workshop.venue), so.selectinload(Workshop.speakers))
-             .where(Workshop.status != WorkshopStatus.DRAFT,
-                    Workshop.ends_at >= utcnow() - FEED_HISTORY)
-             .order_by(Workshop.starts_at).limit(FEED_LIMIT))
-    if user.role == Role.SPEAKER:
-        speaker_id = user.speaker.id if user.speaker else -1
-        query = query.where(Workshop.speakers.any(Speaker.id == speaker_id))
-    elif user.role == Role.SCHOOL:
-        query = query.where(Workshop.venue_id == (user.school_id or -1))
-    else:
-        query = query.where(Workshop.created_by_id == user.id)
-    return list(db.session.scalars(query))

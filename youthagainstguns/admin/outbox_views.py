@@ -1,0 +1,43 @@
+"""The outbox, for staff: what was sent, what is waiting, what failed. Never the bodies."""
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import mail
+from ..auth.decorators import staff_required
+from ..extensions import db
+from ..forms import EmptyForm
+from ..mail_models import MailStatus, OutboxMessage
+from .blueprint import bp
+
+
+@bp.route("/admin/outbox")
+@staff_required
+def outbox():
+    """List messages newest first, optionally of one status."""
+    status = request.args.get("status", "")
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.created_at.desc(),
+                                              OutboxMessage.id.desc())
+    if status in {s.value for s in MailStatus}:
+        query = query.where(OutboxMessage.status == MailStatus(status))
+    else:
+        status = ""
+    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return render_template("admin/outbox.html", page=page, status=status, statuses=MailStatus,
+                           mail_configured=mail.is_configured())
+
+
+@bp.route("/admin/outbox/<int:message_id>/retry", methods=["POST"])
+@staff_required
+def retry_message(message_id: int):
+    """Send a failed message again, with a fresh set of retries."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if message.status != MailStatus.FAILED:
+        flash(_("Only failed messages can be retried."), "warning")
+    else:
+        mail.retry(message)
+        db.session.commit()
+        flash(_("The message is queued again."), "success")
+    return redirect(url_for(".outbox"))

@@ -1,0 +1,95 @@
+"""Account management for staff: list, create, edit, deactivate, password links."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import mail
+from ..auth import services as auth_services
+from ..auth.decorators import staff_required
+from ..auth.models import User
+from ..extensions import db
+from ..forms import EmptyForm
+from ..mail_models import MailKind
+from ..pages import button_action
+from ..urls import absolute_url
+from . import services
+from .blueprint import bp
+from .forms import UserFilterForm
+
+
+def _link_created(user: User, token: str):
+    """Say where the link went; show it on screen only when mail does not really leave."""
+    link = None if mail.is_configured() else absolute_url("auth.set_password", token=token)
+    return render_template("admin/link_created.html", user=user, link=link)
+
+
+@bp.route("/users")
+@staff_required
+def users():
+    """List accounts with search and pagination."""
+    form = UserFilterForm(request.args)
+    query = services.user_query(q=form.q.data, include_inactive=form.include_inactive.data)
+    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return render_template("admin/users.html", page=page, form=form)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@staff_required
+def new_user():
+    """Create an account and mail its one-time password link."""
+    form = services.user_form(current_user)
+    if form.validate_on_submit():
+        user = services.create_account(form, current_user)
+        token = auth_services.create_password_link(user, current_user)
+        auth_services.mail_password_link(user, token, MailKind.ACCOUNT_CREATED)
+        db.session.commit()
+        return _link_created(user, token)
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_user(user_id: int):
+    """Edit an account's name, email, role and links."""
+    user = services.get_user_or_404(user_id, for_user=current_user)
+    form = services.user_form(current_user, user if request.method == "GET" else None)
+    form.editing_id = user.id
+    if form.validate_on_submit():
+        services.update_account(user, form)
+        db.session.commit()
+        flash(_("The account was saved."), "success")
+        return redirect(url_for(".users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@staff_required
+def deactivate_user(user_id: int):
+    """Deactivate an account; its open sessions end at once."""
+    user = services.get_user_or_404(user_id, for_user=current_user)
+    if user.id == current_user.id:
+        abort(400)
+    return button_action(lambda: auth_services.deactivate_user(user, current_user),
+                         _("The account was deactivated."), url_for(".users"))
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@staff_required
+def reactivate_user(user_id: int):
+    """Let a deactivated account log in again."""
+    user = services.get_user_or_404(user_id, for_user=current_user)
+    return button_action(lambda: auth_services.reactivate_user(user, current_user),
+                         _("The account was reactivated."), url_for(".users"))
+
+
+@bp.route("/users/<int:user_id>/password-link", methods=["POST"])
+@staff_required
+def password_link(user_id: int):
+    """Issue a fresh one-time link, e.g. for a user who forgot their password."""
+    user = services.get_user_or_404(user_id, for_user=current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    token = auth_services.create_password_link(user, current_user)
+    auth_services.mail_password_link(user, token, MailKind.PASSWORD_LINK)
+    db.session.commit()
+    return _link_created(user, token)
