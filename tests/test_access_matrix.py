@@ -49,7 +49,8 @@ def _world(make):
 
 
 def _url(app, rule, world):
-    values = {name: world[name] for name in rule.arguments}
+    # Arguments a route fixes itself (its `defaults`) are not in the URL.
+    values = {name: world[name] for name in rule.arguments - set(rule.defaults or {})}
     with app.test_request_context():
         from flask import url_for
 

@@ -62,24 +62,19 @@ def edit_user(user_id: int):
     return render_template("admin/user_form.html", form=form, user=user)
 
 
-@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"], endpoint="deactivate_user",
+          defaults={"active": False})
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"], endpoint="reactivate_user",
+          defaults={"active": True})
 @staff_required
-def deactivate_user(user_id: int):
-    """Deactivate an account; its open sessions end at once."""
+def set_active(user_id: int, active: bool):
+    """Deactivate an account (its open sessions end at once), or let it log in again."""
     user = services.get_user_or_404(user_id, for_user=current_user)
-    if user.id == current_user.id:
+    if not active and user.id == current_user.id:
         abort(400)
-    return button_action(lambda: auth_services.deactivate_user(user, current_user),
-                         _("The account was deactivated."), url_for(".users"))
-
-
-@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
-@staff_required
-def reactivate_user(user_id: int):
-    """Let a deactivated account log in again."""
-    user = services.get_user_or_404(user_id, for_user=current_user)
-    return button_action(lambda: auth_services.reactivate_user(user, current_user),
-                         _("The account was reactivated."), url_for(".users"))
+    change = auth_services.reactivate_user if active else auth_services.deactivate_user
+    message = _("The account was reactivated.") if active else _("The account was deactivated.")
+    return button_action(lambda: change(user, current_user), message, url_for(".users"))
 
 
 @bp.route("/users/<int:user_id>/password-link", methods=["POST"])

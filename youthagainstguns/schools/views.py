@@ -68,22 +68,17 @@ def edit(school_id: int):
     return render_template("schools/form.html", form=form, school=school)
 
 
-@bp.route("/<int:school_id>/archive", methods=["POST"])
+@bp.route("/<int:school_id>/archive", methods=["POST"], endpoint="archive",
+          defaults={"archived": True})
+@bp.route("/<int:school_id>/unarchive", methods=["POST"], endpoint="unarchive",
+          defaults={"archived": False})
 @staff_required
-def archive(school_id: int):
-    """Archive a venue: it stays in history but takes no new workshops."""
+def set_archived(school_id: int, archived: bool):
+    """Archive a venue (it stays in history but takes no new workshops), or bring it back."""
     school = services.get_school_or_404(school_id, for_user=current_user)
-    return button_action(lambda: services.set_archived(school, True),
-                         _("The venue was archived."), url_for(".detail", school_id=school.id))
-
-
-@bp.route("/<int:school_id>/unarchive", methods=["POST"])
-@staff_required
-def unarchive(school_id: int):
-    """Bring an archived venue back."""
-    school = services.get_school_or_404(school_id, for_user=current_user)
-    return button_action(lambda: services.set_archived(school, False),
-                         _("The venue is active again."), url_for(".detail", school_id=school.id))
+    message = _("The venue was archived.") if archived else _("The venue is active again.")
+    return button_action(lambda: services.set_archived(school, archived), message,
+                         url_for(".detail", school_id=school.id))
 
 
 @bp.route("/<int:school_id>/blackouts", methods=["POST"])

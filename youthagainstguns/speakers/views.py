@@ -73,23 +73,16 @@ def edit(speaker_id: int):
     return render_audited("speakers/form.html", form=form, speaker=speaker)
 
 
-@bp.route("/<int:speaker_id>/archive", methods=["POST"])
+@bp.route("/<int:speaker_id>/archive", methods=["POST"], endpoint="archive",
+          defaults={"archived": True})
+@bp.route("/<int:speaker_id>/unarchive", methods=["POST"], endpoint="unarchive",
+          defaults={"archived": False})
 @staff_required
-def archive(speaker_id: int):
-    """Archive a speaker: kept in history, never offered for scheduling."""
+def set_archived(speaker_id: int, archived: bool):
+    """Archive a speaker (kept in history, never offered for scheduling), or bring them back."""
     speaker = services.get_speaker_or_404(speaker_id, for_user=current_user)
-    return button_action(lambda: services.set_archived(speaker, True),
-                         _("The speaker was archived."),
-                         url_for(".detail", speaker_id=speaker.id))
-
-
-@bp.route("/<int:speaker_id>/unarchive", methods=["POST"])
-@staff_required
-def unarchive(speaker_id: int):
-    """Bring an archived speaker back."""
-    speaker = services.get_speaker_or_404(speaker_id, for_user=current_user)
-    return button_action(lambda: services.set_archived(speaker, False),
-                         _("The speaker is active again."),
+    message = _("The speaker was archived.") if archived else _("The speaker is active again.")
+    return button_action(lambda: services.set_archived(speaker, archived), message,
                          url_for(".detail", speaker_id=speaker.id))
 
 
