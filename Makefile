@@ -7,10 +7,10 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 TRANSLATIONS := youthagainstguns/translations
 
-# Debian packages: WeasyPrint's libraries and a font for `run`; a browser, PDF tools and a
-# database server for `test`.
+# Debian packages: WeasyPrint's libraries and a font for `run`; a browser, PDF tools, a
+# database server, Redis and nginx (the tests start their own) for `test`.
 RUN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql redis-server
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql redis-server nginx
 
 .PHONY: run test system-run system-test translations postgres lint bench clean
 
@@ -29,9 +29,12 @@ run: system-run $(VENV)/.run-installed translations
 	@echo ""
 	@# The job worker runs beside gunicorn, in a session of its own so that Ctrl-C reaches it
 	@# once, from the trap, which stops it (letting running jobs finish) however gunicorn ends.
+	@# --no-control-socket: gunicorn 27 otherwise shares one control socket with every other
+	@# gunicorn on the host (~/.gunicorn/gunicorn.ctl), and a second instance takes it over.
 	@setsid $(BIN)/flask worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) --access-logfile - \
+	$(BIN)/gunicorn --no-control-socket --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) \
+	  --access-logfile - \
 	  --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
 
 test: system-test $(VENV)/.test-installed translations postgres

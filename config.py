@@ -104,6 +104,18 @@ class TestingConfig(Config):
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
+def read_secret_key_file(path: str) -> str:
+    """Return the key kept in `path`, refusing a file that others than its owner can read."""
+    try:
+        mode = os.stat(path).st_mode
+        key = Path(path).read_text().strip()
+    except OSError as error:
+        raise RuntimeError(f"SECRET_KEY_FILE cannot be read: {error}") from error
+    if mode & 0o077:
+        raise RuntimeError(f"SECRET_KEY_FILE {path} must be readable by its owner only (0600)")
+    return key
+
+
 class ProductionConfig(Config):
     """Refuses to start with a missing secret, cookies that travel in clear, or no https
     public address."""
@@ -112,10 +124,18 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    # A file holding the key (e.g. /etc/youthagainstguns/secret_key, mode 0600, owned by the
+    # service user), so that the key is neither in the environment file nor lost on restart.
+    SECRET_KEY_FILE = os.environ.get("SECRET_KEY_FILE", "")
 
     @classmethod
     def validate(cls) -> None:
-        """Raise if the settings are unsafe for a deployment."""
+        """Raise if the settings are unsafe for a deployment; read SECRET_KEY_FILE if set."""
+        if cls.SECRET_KEY_FILE:
+            key = read_secret_key_file(cls.SECRET_KEY_FILE)
+            if cls.SECRET_KEY and cls.SECRET_KEY != key:  # equal: validated once already
+                raise RuntimeError("Set SECRET_KEY or SECRET_KEY_FILE, not both")
+            cls.SECRET_KEY = key
         if not cls.SECRET_KEY or cls.SECRET_KEY == DEV_SECRET_KEY or len(cls.SECRET_KEY) < 32:
             raise RuntimeError("SECRET_KEY must be set to a random value of 32+ characters")
         if not cls.SESSION_COOKIE_SECURE:

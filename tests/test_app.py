@@ -71,6 +71,76 @@ def test_production_accepts_an_https_public_address(public_base_url):
     Deployed.validate()
 
 
+def _key_file(tmp_path, key: str, mode: int = 0o600) -> str:
+    path = tmp_path / "secret_key"
+    path.write_text(key + "\n")
+    path.chmod(mode)
+    return str(path)
+
+
+def test_production_reads_the_secret_key_from_a_file(tmp_path):
+    """Does SECRET_KEY_FILE give the app the key kept in that file?"""
+    from youthagainstguns import create_app
+
+    class FromFile(ProductionConfig):
+        SECRET_KEY = ""
+        SECRET_KEY_FILE = _key_file(tmp_path, "k" * 48)
+        PUBLIC_BASE_URL = "https://yag.example.org"
+
+    assert create_app(FromFile).config["SECRET_KEY"] == "k" * 48
+    assert create_app(FromFile).config["SECRET_KEY"] == "k" * 48  # a second app, same key
+
+
+@pytest.mark.parametrize(("key", "mode", "problem"), [
+    (None, 0o600, "cannot be read"),  # no such file
+    ("short", 0o600, "32\\+ characters"),
+    ("", 0o600, "32\\+ characters"),
+    ("k" * 48, 0o644, "owner only"),  # anyone on the host could read it
+])
+def test_production_refuses_a_missing_short_or_shared_key_file(tmp_path, key, mode, problem):
+    """Does the production config refuse a key file that is missing, short or readable by
+    others?"""
+    from youthagainstguns import create_app
+
+    path = str(tmp_path / "absent") if key is None else _key_file(tmp_path, key, mode)
+
+    class BadFile(ProductionConfig):
+        SECRET_KEY = ""
+        SECRET_KEY_FILE = path
+        PUBLIC_BASE_URL = "https://yag.example.org"
+
+    with pytest.raises(RuntimeError, match=problem):
+        create_app(BadFile)
+
+
+def test_sqlite_database_and_wal_are_private(tmp_path):
+    """Is a fresh SQLite database created through the app, and its WAL, mode 0600 even under
+    a permissive umask?"""
+    import stat
+
+    from config import TestingConfig
+    from youthagainstguns import create_app
+    from youthagainstguns.extensions import db
+
+    path = tmp_path / "fresh.sqlite"
+
+    class Fresh(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{path}"
+
+    old_umask = os.umask(0o022)
+    try:
+        app = create_app(Fresh)
+        with app.app_context(), db.engine.connect() as conn:
+            db.metadata.create_all(conn)
+            conn.commit()
+            files = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
+            db.engine.dispose()
+    finally:
+        os.umask(old_umask)
+    assert files == {"fresh.sqlite": 0o600, "fresh.sqlite-wal": 0o600,
+                     "fresh.sqlite-shm": 0o600}
+
+
 def test_sqlite_runs_with_wal_and_foreign_keys(db):
     """Are SQLite connections in WAL mode with foreign keys enforced?"""
     if db.engine.dialect.name != "sqlite":

@@ -5,10 +5,12 @@ operator would; the other tests run the same commands in-process, which is secon
 """
 import os
 import re
+import sqlite3
 import stat
 import subprocess
 import sys
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -19,6 +21,7 @@ from sqlalchemy.engine import make_url
 from config import TestingConfig
 from tests.conftest import PG_URL
 from youthagainstguns import backup as backups
+from youthagainstguns import jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 ON_POSTGRES = os.environ.get("TEST_DB", "sqlite") == "postgresql"
@@ -238,3 +241,63 @@ def test_pg_dump_connects_with_the_password_from_the_environment_only(seeded):
     refused = subprocess.run(argv, env=without, capture_output=True, text=True)
     assert refused.returncode != 0
     assert "password" in refused.stderr
+
+
+def _app_on(url: str, **config):
+    from youthagainstguns import create_app
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Config)
+    app.config.update(config)
+    return app
+
+
+def test_the_nightly_backup_job_writes_a_private_copy_and_keeps_backup_keep(tmp_path):
+    """Does the worker's nightly job, run as the consumer runs it, write a 0600 copy of the
+    SQLite database into BACKUP_DIR and delete the copies beyond BACKUP_KEEP?"""
+    from youthagainstguns.auth.models import Role, User
+    from youthagainstguns.extensions import db
+
+    copies = tmp_path / "backups"
+    copies.mkdir(mode=0o700)
+    old = [copies / f"youthagainstguns-2026010{day}-080000-000000.sqlite" for day in (1, 2)]
+    for path in old:
+        path.write_bytes(b"")
+    app = _app_on(f"sqlite:///{tmp_path / 'app.sqlite'}", BACKUP_DIR=str(copies),
+                  BACKUP_KEEP=2, JOBS_SQLITE_FILE=str(tmp_path / "jobs.sqlite"))
+    with app.app_context():
+        db.create_all()
+        db.session.add(User(email="noche@example.org", full_name="Noche", role=Role.ADMIN))
+        db.session.commit()
+    huey = jobs.queue(app).huey
+    (task,) = [t for t in huey.read_periodic(datetime(2026, 12, 2, 8, 0))
+               if t.name == "backup.nightly"]
+
+    huey.execute(task)  # what the consumer does at 08:00 UTC
+
+    with app.app_context():
+        db.engine.dispose()
+    written = sorted(copies.iterdir())
+    assert written[0] == old[1] and len(written) == 2  # the oldest was pruned
+    new = written[1]
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600
+    conn = sqlite3.connect(f"{new.as_uri()}?mode=ro", uri=True)
+    try:
+        assert conn.execute("SELECT email FROM users").fetchall() == [("noche@example.org",)]
+    finally:
+        conn.close()
+
+
+def test_the_nightly_backup_runs_at_three_in_lima_only(app):
+    """Is the nightly backup on the worker's schedule at 08:00 UTC (03:00 in Lima), and at no
+    other minute of the day?"""
+    huey = jobs.queue(app).huey
+    day = datetime(2026, 12, 2)
+    minutes = [day + timedelta(minutes=m) for m in range(24 * 60)]
+    due = [m for m in minutes
+           if "backup.nightly" in {t.name for t in huey.read_periodic(m)}]
+    assert due == [datetime(2026, 12, 2, 8, 0)]
+    # Huey's consumer tests the schedule against UTC: the queue is built with utc=True.
+    assert huey.utc

@@ -1,4 +1,5 @@
 """Youth Against Guns: workshops, certificates and mentoring for a violence-prevention campaign."""
+import os
 import secrets
 
 from flask import Flask, request
@@ -75,7 +76,8 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
-    from . import i18n, jobs, mail, models  # noqa: F401  (models: the whole schema, for Alembic)
+    # models: the whole schema, for Alembic; backup: its nightly job, before the queue is built.
+    from . import backup, i18n, jobs, mail, models  # noqa: F401
     from .auth import sessions
 
     db.init_app(app)
@@ -86,6 +88,22 @@ def register_extensions(app: Flask) -> None:
     sessions.init_login_manager(app, login_manager)
     jobs.init_app(app)
     mail.init_app(app)
+
+
+@event.listens_for(Engine, "do_connect")
+def _create_sqlite_file_private(dialect, connection_record, cargs, cparams) -> None:
+    """Create a missing SQLite database file readable by its owner only (0600), before SQLite
+    opens it; SQLite gives the -wal and -shm files the database file's mode. An existing file
+    keeps its mode."""
+    if dialect.name != "sqlite" or not cargs or not isinstance(cargs[0], str):
+        return
+    path = cargs[0]
+    if path in ("", ":memory:") or path.startswith("file:"):
+        return  # in memory, or a URI (ours never are)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:
+        pass  # it exists (mode kept), or e.g. no folder: SQLite's own error will say so
 
 
 @event.listens_for(Engine, "connect")

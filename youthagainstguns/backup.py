@@ -1,8 +1,10 @@
 """Backups and restores of the database: SQLite file copies and PostgreSQL custom dumps.
 
 Backups are named `youthagainstguns-YYYYMMDD-HHMMSS-ffffff.<sqlite|dump>` (UTC); only files
-with that name (or the older one without microseconds) are ever pruned.
+with that name (or the older one without microseconds) are ever pruned. `flask backup` writes
+one at once; the worker's nightly job (`backup.nightly`) one at 03:00 in Lima.
 """
+import logging
 import os
 import re
 import shutil
@@ -13,7 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.engine import URL, Engine
+
+from .extensions import db
+from .jobs import crontab, periodic_job
+
+log = logging.getLogger(__name__)
 
 SUFFIXES = {"sqlite": ".sqlite", "postgresql": ".dump"}
 BACKUP_NAME = re.compile(r"youthagainstguns-(\d{8}-\d{6})(?:-(\d{6}))?\.(sqlite|dump)")
@@ -76,6 +84,23 @@ def write_backup(engine: Engine, target_dir: Path) -> Path:
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+    return target
+
+
+def back_up_and_prune(engine: Engine, target_dir: Path, keep: int) -> tuple[Path, list[Path]]:
+    """Write a backup, then delete all but the `keep` newest; return the new file and the
+    deleted ones. What `flask backup` and the nightly job do."""
+    target = write_backup(engine, target_dir)
+    return target, prune_backups(target_dir, backend(engine.url), keep)
+
+
+# 03:00 in Lima (UTC-5 all year, no daylight saving), when nobody is recording attendance.
+@periodic_job("backup.nightly", crontab(minute="0", hour="8"))
+def nightly_backup() -> Path:
+    """Back up the database into BACKUP_DIR and keep the newest BACKUP_KEEP copies."""
+    target, pruned = back_up_and_prune(db.engine, Path(current_app.config["BACKUP_DIR"]),
+                                       current_app.config["BACKUP_KEEP"])
+    log.info("Nightly backup written to %s; %d old backup(s) deleted", target, len(pruned))
     return target
 
 

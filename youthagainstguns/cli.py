@@ -55,9 +55,8 @@ def backup(target_dir: Path | None) -> None:
     """Write a consistent copy of the database and keep only the newest BACKUP_KEEP copies."""
     target_dir = target_dir or Path(current_app.config["BACKUP_DIR"])
     try:
-        target = backups.write_backup(db.engine, target_dir)
-        pruned = backups.prune_backups(target_dir, backups.backend(db.engine.url),
-                                       current_app.config["BACKUP_KEEP"])
+        target, pruned = backups.back_up_and_prune(db.engine, target_dir,
+                                                   current_app.config["BACKUP_KEEP"])
     except backups.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Backup written to {target}")

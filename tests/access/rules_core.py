@@ -13,6 +13,7 @@ RULES = {
     "auth.set_password": PUBLIC,  # the token is the credential; a bad one is a 404
     "auth.forgot_password": PUBLIC,  # logged-in users are sent to their start page
     "auth.change_password": ANY_USER,
+    "auth.notifications_page": ANY_USER,
     "auth.set_language": PUBLIC,
     "admin.users": STAFF_ONLY,
     "admin.new_user": STAFF_ONLY,

@@ -1,7 +1,7 @@
 """Login and password forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from .models import User
@@ -48,3 +48,20 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()],
                             render_kw={"autocomplete": "current-password"})
     submit = SubmitField(_l("Change password"))
+
+
+class NotificationsForm(FlaskForm):
+    """One switch per optional kind of mail, on when the person wants it; see `build`."""
+
+    submit = SubmitField(_l("Save my choices"))
+
+    @classmethod
+    def build(cls, kinds, receiving) -> "NotificationsForm":
+        """Return the form with a switch named after each kind, on for those in `receiving`."""
+        fields = {kind.value: BooleanField(kind.label, default=kind in receiving)
+                  for kind in kinds}
+        return type("NotificationsFormFor", (cls,), fields)()
+
+    def receiving(self, kinds) -> set:
+        """Return the kinds whose switch is on."""
+        return {kind for kind in kinds if self[kind.value].data}

@@ -13,6 +13,7 @@ from ..audit.models import AuditEvent
 from ..dbtypes import UTCDateTime, enum_type
 from ..enums import LabelledEnum
 from ..extensions import db
+from ..mail_models import MailKind
 from ..timeutil import utcnow
 
 
@@ -126,3 +127,15 @@ class LoginFailure(db.Model):
     email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
     address: so.Mapped[str] = so.mapped_column(sa.String(45), index=True)
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class MailOptOut(db.Model):
+    """A kind of optional mail a user chose not to receive (a row means "do not send")."""
+
+    __tablename__ = "mail_opt_outs"
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # Only kinds that are MailKind.optional; safeguarding and account mail cannot be refused.
+    kind: so.Mapped[MailKind] = so.mapped_column(enum_type(MailKind), primary_key=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

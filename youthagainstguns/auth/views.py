@@ -16,8 +16,14 @@ from werkzeug.security import check_password_hash
 from ..audit.services import record
 from ..extensions import db
 from ..forms import EmptyForm
-from . import services
-from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from . import notifications, services
+from .forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NotificationsForm,
+    SetPasswordForm,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -118,6 +124,22 @@ def change_password():
             flash(_("Your password was changed. Other sessions were closed."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def notifications_page():
+    """Choose which optional mails to receive; safeguarding and account mail always arrive."""
+    kinds = notifications.optional_kinds()
+    off = notifications.opted_out(current_user)
+    form = NotificationsForm.build(kinds, receiving=set(kinds) - off)
+    if form.validate_on_submit():
+        notifications.set_opt_outs(current_user, set(kinds) - form.receiving(kinds))
+        db.session.commit()
+        flash(_("Your mail choices were saved."), "success")
+        return redirect(url_for("auth.notifications_page"))
+    return render_template("auth/notifications.html", form=form,
+                           staff=current_user.is_staff)
 
 
 @bp.route("/language", methods=["POST"])

@@ -11,9 +11,12 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 
 from ..audit.services import record
+from ..auth import notifications
 from ..auth.models import User
 from ..extensions import db
+from ..mail_models import MailKind
 from ..timeutil import to_lima, today_lima, utcnow
+from ..urls import absolute_url
 from ..workshops.models import (
     ATTENDED_STATUSES,
     RosterEntry,
@@ -134,7 +137,17 @@ def issue_certificates(workshop: Workshop, language: str, by: User) -> IssueResu
     record("certificate.issue", workshop,
            f"workshop {workshop.id}: {len(new_students)} student and {len(new_speakers)} "
            f"speaker certificates added ({language})")
+    if new_students:
+        notify_certificates_ready(workshop, len(new_students))
     return IssueResult(len(new_students), len(new_speakers))
+
+
+def notify_certificates_ready(workshop: Workshop, count: int) -> None:
+    """Tell the venue's school contacts that `count` new student certificates are ready."""
+    notifications.notify(
+        notifications.school_contacts(workshop.venue_id), MailKind.CERTIFICATES_READY,
+        "certificates_ready", title=workshop.title, day=to_lima(workshop.starts_at).date(),
+        count=count, link=absolute_url("certificates.workshop", workshop_id=workshop.id))
 
 
 def revoke(certificate: Certificate, reason: str, by: User) -> None:

@@ -12,8 +12,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.services import record
+from ..auth import notifications
 from ..auth.models import User
 from ..extensions import db
+from ..mail_models import MailKind
+from ..urls import absolute_url
 from ..workshops.models import RosterEntry, Student, Workshop
 from .enums import AlertKind, MatchStatus
 from .errors import MentoringError
@@ -152,4 +155,9 @@ def withdraw_consent(consent: GuardianConsent, *, on: date, reason: str, by: Use
         raised_by_id=by.id, raised_at=now, details=reason,
     ))
     db.session.flush()
+    # Record and match numbers and a link only: no mentee's or guardian's name, no reason.
+    notifications.notify(
+        notifications.staff(), MailKind.CONSENT_WITHDRAWN, "consent_withdrawn",
+        mentee_id=mentee.id, match_ids=[match.id for match in paused],
+        link=absolute_url("mentoring.mentee_detail", mentee_id=mentee.id))
     return paused

@@ -16,10 +16,13 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.services import record
+from ..auth import notifications
 from ..auth.models import User
 from ..extensions import db
 from ..i18n import format_date
+from ..mail_models import MailKind
 from ..timeutil import to_lima
+from ..urls import absolute_url
 from .enums import (
     OPEN_MATCH_STATUSES,
     AlertKind,
@@ -271,11 +274,17 @@ def _validate_session(match: Match, held_on: date, duration: int, now: datetime)
 
 
 def _raise_concern(session: MentoringSession, details: str, by: User, now: datetime) -> None:
-    db.session.add(SafeguardingAlert(
+    alert = SafeguardingAlert(
         kind=AlertKind.CONCERN, match=session.match, mentee_id=session.match.mentee_id,
         session_id=session.id, raised_by_id=by.id, raised_at=now, details=details,
-    ))
+    )
+    db.session.add(alert)
+    db.session.flush()
     record("alert.raise", session.match, f"session={session.id}", actor=by)
+    # The match number and a link only: the notes and names stay behind the login.
+    notifications.notify(
+        notifications.staff(), MailKind.SAFEGUARDING_CONCERN, "safeguarding_concern",
+        match_id=session.match_id, link=absolute_url("mentoring.alert_detail", alert_id=alert.id))
 
 
 def log_session(match: Match, by: User, *, held_on: date, duration_minutes: int,
