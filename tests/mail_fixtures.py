@@ -9,7 +9,7 @@
 """
 import email
 import socket
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 
@@ -20,6 +20,13 @@ from huey.utils import utcnow as huey_utcnow
 from youthagainstguns import jobs
 
 PUBLIC_BASE_URL = "https://yag.example.net/app"
+
+
+def minutes_due(app, job_name: str, day: datetime) -> list[datetime]:
+    """Return the minutes of `day` (UTC) at which the worker's schedule starts `job_name`."""
+    huey = jobs.queue(app).huey
+    minutes = [day + timedelta(minutes=m) for m in range(24 * 60)]
+    return [m for m in minutes if job_name in {t.name for t in huey.read_periodic(m)}]
 
 
 def free_port() -> int:

@@ -10,7 +10,7 @@ import stat
 import subprocess
 import sys
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from config import TestingConfig
 from tests.conftest import PG_URL
+from tests.mail_fixtures import minutes_due
 from youthagainstguns import backup as backups
 from youthagainstguns import jobs
 
@@ -293,11 +294,7 @@ def test_the_nightly_backup_job_writes_a_private_copy_and_keeps_backup_keep(tmp_
 def test_the_nightly_backup_runs_at_three_in_lima_only(app):
     """Is the nightly backup on the worker's schedule at 08:00 UTC (03:00 in Lima), and at no
     other minute of the day?"""
-    huey = jobs.queue(app).huey
-    day = datetime(2026, 12, 2)
-    minutes = [day + timedelta(minutes=m) for m in range(24 * 60)]
-    due = [m for m in minutes
-           if "backup.nightly" in {t.name for t in huey.read_periodic(m)}]
+    due = minutes_due(app, "backup.nightly", datetime(2026, 12, 2))
     assert due == [datetime(2026, 12, 2, 8, 0)]
     # Huey's consumer tests the schedule against UTC: the queue is built with utc=True.
-    assert huey.utc
+    assert jobs.queue(app).huey.utc

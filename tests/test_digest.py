@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.mail_fixtures import PUBLIC_BASE_URL
+from tests.mail_fixtures import PUBLIC_BASE_URL, minutes_due
 from youthagainstguns import jobs
 from youthagainstguns.auth.models import Role
 from youthagainstguns.auth.notifications import set_opt_outs
@@ -92,10 +92,6 @@ def test_nothing_is_sent_when_every_count_is_zero(make, db, smtp, run_jobs, toda
 def test_the_digest_runs_at_seven_in_lima_only(app):
     """Is the digest on the worker's schedule at 12:00 UTC (07:00 in Lima), and at no other
     minute of the day?"""
-    huey = jobs.queue(app).huey
-    day = datetime(2026, 12, 2)
-    minutes = [day + timedelta(minutes=m) for m in range(24 * 60)]
-    due = [m for m in minutes
-           if "mentoring.digest" in {t.name for t in huey.read_periodic(m)}]
+    due = minutes_due(app, "mentoring.digest", datetime(2026, 12, 2))
     assert due == [datetime(2026, 12, 2, 12, 0)]
-    assert huey.utc
+    assert jobs.queue(app).huey.utc
