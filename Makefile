@@ -34,7 +34,7 @@ run: system-run $(VENV)/.run-installed translations
 	@setsid $(BIN)/flask worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/gunicorn --no-control-socket --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) \
-	  --access-logfile - \
+	  --access-logfile - --logger-class youthagainstguns.accesslog.RedactingLogger \
 	  --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
 
 test: system-test $(VENV)/.test-installed translations postgres
@@ -96,8 +96,10 @@ postgres:
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check youthagainstguns tests config.py wsgi.py bench
 
+# Key pages at scale 0.1 and 1, certificate packs, gunicorn throughput; writes bench/RESULTS.md.
+# BENCH_ARGS="--engine postgresql" or "--quick"; the databases are kept in instance/bench/.
 bench: $(VENV)/.test-installed translations
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) test-artifacts

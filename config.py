@@ -12,7 +12,8 @@ def _sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-DEV_SECRET_KEY = "dev-only-not-secret"
+# S105: development-only key; production refuses to start with it.
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
 
 
 class Config:
@@ -38,15 +39,32 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     # Werkzeug's pbkdf2 with 1,000,000 iterations meets OWASP's 600,000 minimum for SHA-256.
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000000"
+    # S105: a hashing method's name, not a password.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000000"  # noqa: S105
     PASSWORD_MIN_LENGTH = 12
     PASSWORD_LINK_HOURS = 48
+    # Wrong passwords for one account from one address before that address must wait out the
+    # window; other addresses (the owner's) are not affected.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_FAILURE_WINDOW_MINUTES = 15
+    # Past this many failures on one account from anywhere, an address that already failed on
+    # it waits 1, 2, 4 ... seconds after the latest failure (never longer than the window).
+    LOGIN_SLOWDOWN_AFTER = 5
+    LOGIN_SLOWDOWN_BASE_SECONDS = 1
+    # Wrong second-step codes per account within the window; only someone who has the
+    # password can make them, so this stop cannot be used to lock the owner out.
+    LOGIN_MAX_TWO_STEP_FAILURES = 5
+    # How long the second-step page waits for a code after the right password.
+    TWO_STEP_PENDING_SECONDS = 300
+    # The failure ledger holds attacker-chosen values: at most this many rows are kept.
+    LEDGER_MAX_ROWS = 100_000
     VERIFY_MAX_LOOKUPS_PER_ADDRESS = 30
     VERIFY_WINDOW_MINUTES = 10
     TRAVEL_BUFFER_MINUTES = int(os.environ.get("TRAVEL_BUFFER_MINUTES", "90"))
+    # After a match closes, its mentor may still read their own session notes for this many
+    # days (the mentee's name only as it was at closure); then the match is gone for them.
+    MATCH_CLOSURE_ACCESS_DAYS = int(os.environ.get("MATCH_CLOSURE_ACCESS_DAYS", "30"))
     ITEMS_PER_PAGE = 25
     # The address people reach the site at: every absolute link (QR codes, feeds, mail,
     # set-password links) is built from it, never from a request's Host header.
@@ -83,6 +101,11 @@ class Config:
     JOBS_SQLITE_FILE = os.environ.get("JOBS_SQLITE_FILE", str(INSTANCE_DIR / "jobs.sqlite"))
     JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "youthagainstguns")
     JOBS_WORKERS = int(os.environ.get("JOBS_WORKERS", "2"))
+    # Ley 29733: a student's data is anonymised this many years after the last workshop they
+    # attended, a mentee's after their last match closed (`flask anonymize-expired`, monthly).
+    RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))
+    # Where guardians send access, correction and deletion requests (the privacy page says so).
+    PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacidad@example.org")
     TESTING = False
     DEMO_DATA_ALLOWED = True
 
@@ -91,9 +114,11 @@ class TestingConfig(Config):
     """Fast hashing and a database chosen by the test run."""
 
     TESTING = True
-    SECRET_KEY = "testing-secret"
+    # S105: a key for tests/benchmarks only.
+    SECRET_KEY = "testing-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # S105: a hashing method's name, not a password.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105
     WTF_CSRF_ENABLED = True
     # Never real mail or a shared Redis from a test run, whatever the environment says;
     # tests/mail_fixtures.py points mail at a local SMTP sink and the queue at a temp file.

@@ -7,6 +7,9 @@ import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+import pyotp
+
+from youthagainstguns.audit.models import AuditEvent
 from youthagainstguns.auth.models import Role, User
 from youthagainstguns.demo import DEMO_PASSWORD
 from youthagainstguns.mentoring.models import (
@@ -59,6 +62,14 @@ class _Records:
         """Return the Lima date `days` away from today."""
         return today_lima() + timedelta(days=days)
 
+    def audit_event(self, action: str = "match.view", *, at: datetime | None = None,
+                    actor=None, object_type: str = "Match", object_id: int | None = 1,
+                    summary: str = "") -> AuditEvent:
+        """Return an audit event, recorded now unless `at` (aware) says when."""
+        return self._save(AuditEvent(action=action, at=at or utcnow(), object_type=object_type,
+                                     object_id=object_id, summary=summary,
+                                     actor_id=actor.id if actor else None))
+
 
 class _People(_Records):
     def school(self, **fields) -> School:
@@ -69,8 +80,12 @@ class _People(_Records):
         return self._save(School(**(defaults | fields)))
 
     def user(self, role: Role = Role.COORDINATOR, password: str = DEMO_PASSWORD,
-             **fields) -> User:
-        """Return an active account of `role` that can log in with `password`."""
+             two_step: bool | None = None, **fields) -> User:
+        """Return an active account of `role` that can log in with `password`.
+
+        Staff get a second step already set up (a test computes its codes with pyotp from
+        `user.totp_secret`) unless two_step=False; others only with two_step=True.
+        """
         from flask import current_app
         from werkzeug.security import generate_password_hash
 
@@ -79,6 +94,8 @@ class _People(_Records):
             fields["school"] = self.school()
         defaults = dict(email=f"{role.value}{n}@example.org", full_name=f"Persona {n}",
                         role=role)
+        if two_step if two_step is not None else role in (Role.ADMIN, Role.COORDINATOR):
+            defaults |= dict(totp_secret=pyotp.random_base32(), two_step_enabled_at=utcnow())
         user = User(**(defaults | fields))
         user.password_hash = generate_password_hash(
             password, method=current_app.config["PASSWORD_HASH_METHOD"])
@@ -132,9 +149,10 @@ class _Workshops(_People):
         return self._save(Student(school_id=school.id, **(defaults | fields)))
 
     def roster(self, workshop: Workshop, count: int = 3,
-               status: AttendanceStatus | None = None) -> list[RosterEntry]:
-        """Put `count` new students of the venue on a workshop's roster, all with `status`."""
-        students = [self.student(workshop.venue) for _unused in range(count)]
+               status: AttendanceStatus | None = None, school=None) -> list[RosterEntry]:
+        """Put `count` new students of `school` (the venue by default) on a workshop's roster,
+        all with `status`."""
+        students = [self.student(school or workshop.venue) for _unused in range(count)]
         return self.enrol(workshop, [(student, status) for student in students])
 
     def enrol(self, workshop: Workshop, students_and_statuses) -> list[RosterEntry]:

@@ -138,6 +138,40 @@ def english_request(app):
         yield
 
 
+def current_code(email: str) -> str:
+    """Return the code the account's phone app shows now.
+
+    Tests log the same person in many times within one 30-second step, and a code is
+    accepted once: forget the step last used first, as if the code had changed meanwhile.
+    """
+    import pyotp
+
+    from youthagainstguns.auth.models import User
+    from youthagainstguns.extensions import db
+
+    # Statements, not the identity map: the app (or a live server) may have changed the row.
+    account = User.email == email.lower()
+    db.session.execute(sa.update(User).where(account).values(totp_last_step=None))
+    db.session.commit()
+    return pyotp.TOTP(db.session.scalar(sa.select(User.totp_secret).where(account))).now()
+
+
+def secret_on_setup_page(html: str) -> str:
+    """Return the key the enrolment page shows for typing into an app (what its QR code holds)."""
+    import re
+
+    return re.search(r'class="secret-key">([A-Z2-7 ]+)<', html).group(1).replace(" ", "")
+
+
+def needs_enrolment(email: str) -> bool:
+    """Tell whether the account must set up its second step before anything else."""
+    from youthagainstguns.auth.models import User
+    from youthagainstguns.extensions import db
+
+    user = db.session.scalar(sa.select(User).where(User.email == email.lower()))
+    return user is not None and user.two_step_required and not user.two_step_enabled
+
+
 class AuthActions:
     """Log a test client in and out through the real forms, CSRF included."""
 
@@ -153,12 +187,41 @@ class AuthActions:
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 
-    def login(self, email: str, password: str = DEMO_PASSWORD):
-        """Start a fresh session, post the login form and return the response."""
+    def login(self, email: str, password: str = DEMO_PASSWORD, *, two_step: bool = True):
+        """Start a fresh session, post the login form and return the response.
+
+        When the account has a second step, post its current code too and return that
+        response; when it must set one up first, do so. two_step=False stops after the password.
+        """
         self._client.delete_cookie("session")
-        return self._client.post("/login", data={
+        response = self._client.post("/login", data={
             "email": email, "password": password, "csrf_token": self.csrf_token("/login"),
         })
+        if not two_step or response.status_code != 302:
+            return response
+        if response.headers["Location"].endswith("/login/two-step"):
+            return self.two_step(current_code(email))
+        if needs_enrolment(email):
+            self.enrol()
+        return response
+
+    def enrol(self) -> list[str]:
+        """Set up the second step through its page, as a new coordinator would; return the
+        recovery codes shown."""
+        import re
+
+        import pyotp
+
+        html = self._client.get("/account/two-step/setup").get_data(as_text=True)
+        response = self._client.post("/account/two-step/setup", data={
+            "code": pyotp.TOTP(secret_on_setup_page(html)).now(),
+            "csrf_token": self.csrf_token("/account/two-step/setup")})
+        return re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", response.get_data(as_text=True))
+
+    def two_step(self, code: str):
+        """Post a code on the second-step page and return the response."""
+        return self._client.post("/login/two-step", data={
+            "code": code, "csrf_token": self.csrf_token("/login/two-step")})
 
     def logout(self):
         """Post the logout button's form."""

@@ -1,100 +1,65 @@
 """Every route against every role: allowed, 403 for a logged-in user without the right,
-or the login page for anonymous visitors."""
-import importlib
-import pkgutil
-
+or the login page for anonymous visitors; and every route that takes an id against
+someone else's record: refused (403 or 404) unless its foreign rule allows the role."""
 import pytest
 
-import tests.access as access_pkg
-from tests.access import ROLES
-from youthagainstguns.auth.models import Role
-
-RULE_MODULES = [
-    importlib.import_module(f"tests.access.{info.name}")
-    for info in pkgutil.iter_modules(access_pkg.__path__) if info.name.startswith("rules_")
-]
-RULES = {endpoint: rule for module in RULE_MODULES for endpoint, rule in module.RULES.items()}
-
-
-def _routes(app):
-    """Yield (endpoint, rule, method) for every route and method the app serves."""
-    for rule in app.url_map.iter_rules():
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield rule.endpoint, rule, method
+from tests.access import LOGGED_IN, ROLES, STAFF
+from tests.access.world import (
+    FOREIGN,
+    RULES,
+    SESSION_ENDING,
+    BrowserSession,
+    build_world,
+    routes,
+    url_for_rule,
+)
 
 
 def test_every_route_has_an_access_rule(app):
     """Is there a route that nobody decided who may use?"""
-    missing = sorted({endpoint for endpoint, _, _ in _routes(app)} - set(RULES))
+    missing = sorted({endpoint for endpoint, _, _ in routes(app)} - set(RULES))
     assert not missing, f"add these endpoints to a tests/access/rules_*.py: {missing}"
 
 
-def _world(make):
-    """Build the shared world: the role users and each area's records."""
-    school = make.school(name="I.E. Propia")
-    speaker = make.speaker(alias="Ponente Propio")
-    world = {"_school": school, "_speaker": speaker}
-    for module in RULE_MODULES:
-        module.build(make, world)
-    users = {
-        "admin": make.user(Role.ADMIN),
-        "coordinator": make.user(Role.COORDINATOR),
-        "mentor": world.get("_mentor_user") or make.user(Role.MENTOR),
-        "school": make.user(Role.SCHOOL, school=school),
-        "speaker": make.user(Role.SPEAKER),
-    }
-    speaker.user_id = users["speaker"].id
-    make.db.session.commit()
-    return world, users
+def _takes_id(rule) -> bool:
+    """Tell whether the URL names a record (or a token): any value the route does not fix."""
+    return bool(rule.arguments - set(rule.defaults or {}))
 
 
-def _url(app, rule, world):
-    # Arguments a route fixes itself (its `defaults`) are not in the URL.
-    values = {name: world[name] for name in rule.arguments - set(rule.defaults or {})}
-    with app.test_request_context():
-        from flask import url_for
-
-        return url_for(rule.endpoint, **values)
-
-
-class _Session:
-    """A logged-in (or anonymous) browser session that each route starts from afresh."""
-
-    def __init__(self, client, auth, user):
-        self.client, self.auth, self.user = client, auth, user
-        self.start()
-
-    def start(self) -> None:
-        """Log in (or not) and remember the session cookie and its CSRF token."""
-        self.client.delete_cookie("session")
-        if self.user is not None:
-            assert self.auth.login(self.user.email).status_code == 302
-        self.csrf = self.auth.csrf_token("/login")
-        self.cookie = self.client.get_cookie("session").value
-
-    def restore(self) -> None:
-        """Put the remembered cookie back, undoing whatever the last route did to it."""
-        self.client.set_cookie("session", self.cookie)
+def test_every_route_with_an_id_has_a_foreign_record_rule(app):
+    """Is there a route taking an id, open to more than staff, never tried with someone
+    else's record?"""
+    missing = sorted({endpoint for endpoint, rule, _ in routes(app)
+                      if _takes_id(rule) and RULES[endpoint].roles - STAFF
+                      and endpoint not in FOREIGN})
+    assert not missing, f"add FOREIGN records for these endpoints to their rules: {missing}"
 
 
-# Routes after which the remembered session is no longer valid and a fresh login is needed.
-SESSION_ENDING = {"auth.logout", "auth.change_password", "auth.set_password", "auth.login"}
+def _open(client, session: BrowserSession, endpoint: str, url: str, method: str):
+    """Request `url` from the session's remembered state; return the response."""
+    session.restore()
+    data = {"csrf_token": session.csrf} if method == "POST" else None
+    response = client.open(url, method=method, data=data)
+    if endpoint in SESSION_ENDING:
+        session.start()
+    return response
+
+
+def _failure(method: str, url: str, endpoint: str, response) -> str:
+    return (f"{method} {url} ({endpoint}): {response.status_code} "
+            f"{response.headers.get('Location', '')}")
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_access_matrix(app, make, auth, client, role):
     """Does each role get exactly the routes its rule allows?"""
-    world, users = _world(make)
-    session = _Session(client, auth, users.get(role))
+    world, users = build_world(make)
+    session = BrowserSession(client, auth, users.get(role))
     failures = []
-    for endpoint, rule, method in _routes(app):
+    for endpoint, rule, method in routes(app):
         allowed = role in RULES[endpoint].roles
-        url = _url(app, rule, world)
-        session.restore()
-        data = {"csrf_token": session.csrf} if method == "POST" else None
-        response = client.open(url, method=method, data=data)
-        if endpoint in SESSION_ENDING:
-            session.start()
+        url = url_for_rule(app, rule, world)
+        response = _open(client, session, endpoint, url, method)
         status = response.status_code
         to_login = status == 302 and "/login" in response.headers.get("Location", "")
         if allowed:
@@ -104,6 +69,23 @@ def test_access_matrix(app, make, auth, client, role):
         else:
             ok = status == 403
         if not ok:
-            failures.append(f"{method} {url} ({endpoint}): {status} "
-                            f"{response.headers.get('Location', '')}")
+            failures.append(_failure(method, url, endpoint, response))
+    assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", sorted(LOGGED_IN))
+def test_someone_elses_record(app, make, auth, client, role):
+    """Does each role get someone else's record only where the foreign rule allows it, and
+    otherwise a 403 or 404?"""
+    world, users = build_world(make)
+    session = BrowserSession(client, auth, users[role])
+    failures = []
+    for endpoint, rule, method in routes(app):
+        for record in FOREIGN.get(endpoint, ()):
+            url = url_for_rule(app, rule, record.url_values(world), record.query_string(world))
+            response = _open(client, session, endpoint, url, method)
+            status = response.status_code
+            refused = status in (403, 404)
+            if refused == (role in record.allowed) or status >= 500:
+                failures.append(f"{record.label}: " + _failure(method, url, endpoint, response))
     assert not failures, f"{role}:\n" + "\n".join(failures)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from youthagainstguns.audit.models import AuditEvent
 from youthagainstguns.auth import services
-from youthagainstguns.auth.models import LoginFailure, PasswordLink, Role, User
+from youthagainstguns.auth.models import FailureKind, LoginFailure, PasswordLink, Role, User
 from youthagainstguns.demo import DEMO_PASSWORD
 from youthagainstguns.timeutil import utcnow
 
@@ -51,13 +51,28 @@ def test_login_with_good_credentials_redirects_home(client, auth, make):
     assert client.get("/users").status_code == 200
 
 
-def test_login_ignores_external_next(client, auth, make):
-    """Can a login link send the user to another site after logging in?"""
-    user = make.user(Role.COORDINATOR)
+@pytest.mark.parametrize("target", [
+    "//evil.example/x", "/%09/evil.example", "/%0d/evil.example", "/%0a/evil.example",
+    "/%5Cevil.example", "%5C%5Cevil.example", "/%5C/evil.example", "/%09%0a/evil.example",
+    "https://evil.example/", "%09//evil.example", "javascript:alert(1)", "/%00/evil.example",
+])
+def test_login_never_redirects_off_site(client, auth, make, target):
+    """Can a login link (tab, CR, LF, backslash tricks included) send the user to another site?"""
+    user = make.user(Role.MENTOR)
     token = auth.csrf_token("/login")
-    response = client.post("/login?next=//evil.example/x", data={
+    response = client.post(f"/login?next={target}", data={
         "email": user.email, "password": DEMO_PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def test_login_follows_a_path_on_this_site(client, auth, make):
+    """Does a login link to a page of this site land there, with its query string?"""
+    user = make.user(Role.MENTOR)
+    token = auth.csrf_token("/login")
+    response = client.post("/login?next=/account/password%3Fx%3D1", data={
+        "email": user.email, "password": DEMO_PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/account/password?x=1"
 
 
 @pytest.mark.parametrize("email,password", [
@@ -108,6 +123,151 @@ def test_failed_logins_are_throttled_per_address(client, auth, make, app, db):
         db.session.add(LoginFailure(email=f"guess{n}@example.org", address="127.0.0.1"))
     db.session.commit()
     assert auth.login(user.email).status_code == 429
+
+
+def _failures(db, email, address, n, ago=timedelta(0), kind=FailureKind.PASSWORD):
+    at = utcnow() - ago
+    db.session.add_all(LoginFailure(email=email, address=address, kind=kind, at=at)
+                       for _ in range(n))
+    db.session.commit()
+
+
+def test_failures_from_elsewhere_do_not_lock_the_owner_out(client, auth, make, app, db):
+    """Can strangers' wrong passwords keep the owner, at an address of their own, out?"""
+    user = make.user(Role.MENTOR)
+    for n in range(40):
+        _failures(db, user.email, f"198.51.100.{n}", app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"])
+    assert auth.login(user.email).status_code == 302
+
+
+def test_an_address_that_failed_waits_while_the_account_is_under_attack(client, auth, make,
+                                                                        app, db):
+    """Does an address with a failure on an attacked account wait, even with the right
+    password, and get its turn once the growing delay has passed?"""
+    user = make.user(Role.MENTOR)
+    _failures(db, user.email, "198.51.100.7", 12, ago=timedelta(seconds=5))
+    _failures(db, user.email, "127.0.0.1", 1)
+    assert auth.login(user.email).status_code == 429
+    db.session.execute(sa.update(LoginFailure).values(at=utcnow() - timedelta(minutes=14)))
+    db.session.commit()
+    assert auth.login(user.email).status_code == 302
+
+
+def test_the_delay_doubles_with_each_failure_past_the_threshold(app, make, db):
+    """Does each failure past LOGIN_SLOWDOWN_AFTER double the wait, within the window?"""
+    user = make.user(Role.MENTOR)
+    after = app.config["LOGIN_SLOWDOWN_AFTER"]
+    _failures(db, user.email, "198.51.100.1", after - 1)
+    assert services.account_next_attempt_at(user.email) is None
+    waits = []
+    for _ in range(4):
+        _failures(db, user.email, "198.51.100.1", 1)
+        latest = db.session.scalar(sa.select(sa.func.max(LoginFailure.at)))
+        waits.append((services.account_next_attempt_at(user.email) - latest).total_seconds())
+    assert waits == [1, 2, 4, 8]
+    _failures(db, user.email, "198.51.100.1", 40)
+    latest = db.session.scalar(sa.select(sa.func.max(LoginFailure.at)))
+    assert (services.account_next_attempt_at(user.email) - latest
+            == timedelta(minutes=app.config["LOGIN_FAILURE_WINDOW_MINUTES"]))
+
+
+def test_a_clean_address_gets_the_right_password_in_during_an_attack(client, auth, make, db):
+    """While the account waits out a delay, is the owner at a new address still let in,
+    and is a wrong password from that new address counted like any other?"""
+    user = make.user(Role.MENTOR)
+    _failures(db, user.email, "198.51.100.7", 30)
+    assert auth.login(user.email, "wrong-password-xyz").status_code == 200
+    assert auth.login(user.email).status_code == 429  # this address failed during the attack
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.address == "127.0.0.1"))
+    db.session.commit()
+    assert auth.login(user.email).status_code == 302
+
+
+def _median_seconds(call, runs=5) -> float:
+    import statistics
+    import time
+
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def test_unknown_email_costs_as_much_time_as_a_wrong_password(app, make, db, monkeypatch):
+    """Does timing tell an attacker which emails have accounts?"""
+    method = "pbkdf2:sha256:200000"  # slow enough to measure; production uses 1,000,000
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", method)
+    user = make.user(Role.MENTOR)
+    assert user.password_hash.startswith(method)
+    with app.test_request_context():
+        services.authenticate("warm-up@example.org", "x", "192.0.2.1")  # the dummy hash, once
+        known = _median_seconds(lambda: services.authenticate(user.email, "wrong", "192.0.2.1"))
+        unknown = _median_seconds(
+            lambda: services.authenticate("nobody@example.org", "wrong", "192.0.2.1"))
+        db.session.rollback()
+    assert 0.5 < unknown / known < 2, (known, unknown)
+
+
+def test_login_failures_stay_in_the_audit_trail(client, auth, make, db):
+    """Are a failed login, the next successful one and the logout all in the audit trail,
+    the failure not wiped by the success?"""
+    user = make.user(Role.MENTOR)
+    auth.login(user.email, "wrong-password-xyz")
+    auth.login("nobody@example.org", "wrong-password-xyz")
+    assert auth.login(user.email).status_code == 302
+    auth.logout()
+    events = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.object_id, AuditEvent.actor_id,
+                  AuditEvent.summary).order_by(AuditEvent.id)).all()
+    assert [tuple(e) for e in events] == [
+        ("auth.login_failed", user.id, None, "password"),
+        ("auth.login_failed", None, None, "unknown account"),
+        ("auth.login", user.id, user.id, "password"),
+        ("auth.logout", user.id, user.id, ""),
+    ]
+    assert "nobody@example.org" not in str(events)
+
+
+def test_purge_removes_old_ledger_rows_and_bounds_the_table(app, make, db, monkeypatch):
+    """Does the periodic purge drop failures older than the window and cap the table size?"""
+    from youthagainstguns.jobs import _JOBS
+
+    window = timedelta(minutes=app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    _failures(db, "old@example.org", "192.0.2.1", 3, ago=window + timedelta(minutes=1))
+    _failures(db, "", "192.0.2.2", 2, ago=window * 10, kind=FailureKind.RESET)
+    _failures(db, "new@example.org", "192.0.2.3", 4)
+    assert _JOBS["auth.purge_ledgers"].func() == 5
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginFailure)) == 4
+    monkeypatch.setitem(app.config, "LEDGER_MAX_ROWS", 3)
+    newest = db.session.scalars(sa.select(LoginFailure.id).order_by(LoginFailure.id.desc())
+                                .limit(3)).all()
+    assert _JOBS["auth.purge_ledgers"].func() == 1
+    assert sorted(db.session.scalars(sa.select(LoginFailure.id))) == sorted(newest)
+
+
+def test_the_purge_is_on_the_workers_schedule_every_quarter_hour(app):
+    """Does `flask worker` run the purge every 15 minutes?"""
+    from datetime import datetime
+
+    from tests.mail_fixtures import minutes_due
+
+    due = minutes_due(app, "auth.purge_ledgers", datetime(2026, 12, 2))
+    assert len(due) == 96 and {m.minute for m in due} == {0, 15, 30, 45}
+
+
+def test_purge_also_empties_the_verification_lookups(app, db):
+    """Are old lookups of the public certificate page purged too?"""
+    from youthagainstguns.certificates.models import VerificationLookup
+    from youthagainstguns.jobs import _JOBS
+
+    old = utcnow() - timedelta(minutes=app.config["VERIFY_WINDOW_MINUTES"] + 1)
+    db.session.add_all([VerificationLookup(address="192.0.2.9", at=old),
+                        VerificationLookup(address="192.0.2.9")])
+    db.session.commit()
+    assert _JOBS["auth.purge_ledgers"].func() == 1
+    assert db.session.scalar(sa.select(sa.func.count(VerificationLookup.id))) == 1
 
 
 def test_successful_login_clears_account_failures(auth, make, db):
@@ -245,6 +405,24 @@ def test_expired_link_is_refused(client, make, db, app):
     link.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert client.get(f"/set-password/{token}").status_code == 404
+
+
+def test_own_password_change_ends_staff_issued_links(client, auth, make, db, app):
+    """After the owner changes their password, does a link a coordinator issued earlier
+    stop working?"""
+    user = make.user(Role.MENTOR)
+    coordinator = make.user(Role.COORDINATOR)
+    with app.test_request_context():
+        token = services.create_password_link(user, coordinator)
+    db.session.commit()
+    assert client.get(f"/set-password/{token}").status_code == 200
+    auth.login(user.email)
+    response = client.post("/account/password", data={
+        "current": DEMO_PASSWORD, "password": "una frase larga y segura",
+        "confirm": "una frase larga y segura", "csrf_token": auth.csrf_token("/account/password"),
+    })
+    assert response.status_code == 302
+    assert app.test_client().get(f"/set-password/{token}").status_code == 404
 
 
 def test_duplicate_email_is_reported_next_to_the_field(client, auth, login_as, make, db):

@@ -4,12 +4,14 @@ environment file is one the production config accepts, and nginx accepts the sit
 The units run from the checkout in /opt/youthagainstguns; here that prefix is this repository.
 """
 import configparser
+import http.client
 import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -92,7 +94,8 @@ def test_the_web_unit_starts_gunicorn_on_loopback_without_a_control_socket(quiet
     argv = _in_checkout(argv)
     if not Path(argv[0]).exists():  # the venv is elsewhere: the same gunicorn, from it
         argv[0] = str(Path(sys.executable).with_name("gunicorn"))
-    result = subprocess.run([*argv, "--check-config"], cwd=ROOT, env=quiet_env,
+    # S603: a fixed argument list, no shell, no user input.
+    result = subprocess.run([*argv, "--check-config"], cwd=ROOT, env=quiet_env,  # noqa: S603
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -106,7 +109,8 @@ def test_the_worker_unit_runs_flask_worker(quiet_env):
     argv = _in_checkout(argv)
     if not Path(argv[0]).exists():
         argv[0] = str(Path(sys.executable).with_name("flask"))
-    result = subprocess.run([*argv, "--help"], cwd=ROOT, env=quiet_env,
+    # S603: a fixed argument list, no shell, no user input.
+    result = subprocess.run([*argv, "--help"], cwd=ROOT, env=quiet_env,  # noqa: S603
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Run the job consumer" in result.stdout
@@ -134,7 +138,8 @@ def test_the_example_environment_is_accepted_by_the_production_config(tmp_path):
     code = ("from youthagainstguns import create_app; app = create_app(); "
             "print(app.config['PROXY_HOPS'], app.config['SESSION_COOKIE_SECURE'], "
             "app.config['SECRET_KEY'] == 's' * 48)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+    # S603: a fixed argument list, no shell, no user input.
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,  # noqa: S603
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["1", "True", "True"]
@@ -156,7 +161,8 @@ def test_nginx_accepts_the_site_with_a_real_certificate(tmp_path):
     assert static == f"{PREFIX}/static/" and (ROOT / "static").is_dir()
 
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+    # S603: a fixed argument list, no shell, no user input.
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",  # noqa: S603
                     "-subj", "/CN=yag.example.org", "-keyout", str(key), "-out", str(cert)],
                    check=True, capture_output=True, timeout=60)
     site = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {cert};", site)
@@ -167,8 +173,123 @@ def test_nginx_accepts_the_site_with_a_real_certificate(tmp_path):
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\n"
         f"events {{}}\nhttp {{\n  access_log {tmp_path}/logs/access.log;\n"
         f"  include {tmp_path}/site.conf;\n}}\n")
-    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-e", f"{tmp_path}/logs/error.log",
+    # S603: a fixed argument list, no shell, no user input.
+    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-e", f"{tmp_path}/logs/error.log",  # noqa: S603
                              "-c", str(tmp_path / "nginx.conf")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr and "test is successful" in result.stderr
+
+
+# --- Secrets in URLs stay out of the logs ---------------------------------------------------
+
+SECRETS = ("Secreto1AbC", "Secreto2DeF", "Secreto3GhI", "Secreto4JkL")
+SECRET_PATHS = (f"/set-password/{SECRETS[0]}", f"/feeds/{SECRETS[1]}.ics",
+                "/feeds/%53ecreto3GhI.ics")  # percent-encoded: the same route
+SECRET_REFERER = f"https://yag.example.org/set-password/{SECRETS[3]}"
+
+
+def _make_run_gunicorn_options() -> list[str]:
+    """The options `make run` passes to gunicorn, with $(PORT) as 5000."""
+    text = (ROOT / "Makefile").read_text().replace("\\\n", " ")
+    line = re.search(r"\$\(BIN\)/gunicorn (.*?) wsgi:app", text).group(1)
+    return shlex.split(line.replace("$(PORT)", "5000"))
+
+
+def _unit_gunicorn_options() -> list[str]:
+    argv = shlex.split(_unit(UNITS[0])["Service"]["ExecStart"])
+    return argv[1:argv.index("wsgi:app")]
+
+
+def _option(options: list[str], name: str, value: str) -> list[str]:
+    """Return the options with `name`'s value replaced."""
+    position = options.index(name) + 1
+    return [*options[:position], value, *options[position + 1:]]
+
+
+def _send(port: int, path: str) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    try:
+        connection.request("GET", path, headers={"Referer": SECRET_REFERER})
+        connection.getresponse().read()
+    finally:
+        connection.close()
+
+
+def test_gunicorn_logs_token_urls_redacted(tmp_path):
+    """Started as `make run` and as the web unit start it, does gunicorn write the requests
+    for set-password and feed URLs, and the app its errors, without the token?"""
+    from tests.mail_fixtures import free_port
+    from tests.test_proxy_nginx import _app_env, _stop, _wait_for_port
+
+    runs = []  # both at once: each takes seconds to import the app
+    for name, options in (("make-run", _make_run_gunicorn_options()),
+                          ("web-unit", _unit_gunicorn_options())):
+        port, folder = free_port(), tmp_path / name
+        folder.mkdir()
+        access, errors = folder / "access.log", folder / "error.log"
+        argv = _option(_option(options, "--access-logfile", str(access)), "--workers", "1")
+        argv = _option(argv, "--bind", f"127.0.0.1:{port}")
+        assert "youthagainstguns.accesslog.RedactingLogger" in argv, name
+        errors.touch()
+        # S603: a fixed argument list, no shell, no user input.
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", *argv, "--error-logfile", str(errors),
+             "wsgi:app"], cwd=ROOT, env=_app_env(folder, port), stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT)
+        runs.append((port, process, access, errors))
+    try:
+        for port, process, access, errors in runs:
+            _wait_for_port(port, process, errors, time.monotonic() + 30)
+            for path in SECRET_PATHS:  # no tables in this database: the app fails, and logs it
+                _send(port, path)
+            deadline = time.monotonic() + 10
+            while len(access.read_text().splitlines()) < len(SECRET_PATHS):
+                assert time.monotonic() < deadline, access.read_text()
+                time.sleep(0.1)
+    finally:
+        _stop([process for _, process, _, _ in runs])
+    for _port, _process, access, errors in runs:
+        logged = access.read_text() + errors.read_text()
+        assert not [secret for secret in SECRETS if secret.lower() in logged.lower()], logged
+        assert access.read_text().count("[redacted]") >= len(SECRET_PATHS)
+        assert "Exception on /set-password/[redacted]" in errors.read_text()
+
+
+def test_nginx_logs_token_urls_redacted(tmp_path):
+    """Does the site's log format write set-password and feed URLs, and referers naming
+    them, without the token?"""
+    from tests.mail_fixtures import free_port
+    from tests.test_proxy_nginx import _stop, _wait_for_port
+
+    nginx = _require("nginx")
+    site = (DEPLOY / "nginx-youthagainstguns.conf").read_text()
+    server = site.index("\nserver {")
+    assert site.count("access_log /var/log/nginx/youthagainstguns.access.log yag_redacted;") \
+        == site.count("\nserver {")  # every server block logs with the redacting format
+    port, logs = free_port(), tmp_path / "logs"
+    logs.mkdir()
+    (tmp_path / "nginx.conf").write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"pid {tmp_path}/nginx.pid;\nerror_log {logs}/error.log;\nevents {{}}\nhttp {{\n"
+        + f"  client_body_temp_path {tmp_path}/body;\n  proxy_temp_path {tmp_path}/proxy;\n"
+        + f"  fastcgi_temp_path {tmp_path}/fcgi;\n  uwsgi_temp_path {tmp_path}/uwsgi;\n"
+        + f"  scgi_temp_path {tmp_path}/scgi;\n"
+        + site[:server]  # the site's maps and log format, as deployed
+        + f"\n  server {{\n    listen 127.0.0.1:{port};\n"
+        + f"    access_log {logs}/access.log yag_redacted;\n    return 204;\n  }}\n}}\n")
+    # S603: a fixed argument list, no shell, no user input.
+    process = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),  # noqa: S603
+                                "-e", f"{logs}/error.log", "-g", "daemon off;"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port, process, logs / "error.log", time.monotonic() + 30)
+        for path in (*SECRET_PATHS, "/workshops/?q=visible"):
+            _send(port, path)
+    finally:
+        _stop([process])
+    logged = (logs / "access.log").read_text()
+    assert len(logged.splitlines()) == len(SECRET_PATHS) + 1
+    assert not [secret for secret in SECRETS if secret.lower() in logged.lower()], logged
+    assert "GET /set-password/[redacted] HTTP/1.1" in logged
+    assert "/workshops/?q=visible" in logged  # other addresses are logged as they were

@@ -31,7 +31,8 @@ def redis_url(tmp_path_factory):
         pytest.skip("redis-server is not installed")
     folder = tmp_path_factory.mktemp("redis")
     port = free_port()
-    subprocess.run([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+    # S603: a fixed argument list, no shell, no user input.
+    subprocess.run([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",  # noqa: S603
                     "--appendonly", "no", "--daemonize", "yes", "--dir", str(folder),
                     "--pidfile", str(folder / "redis.pid"), "--logfile", str(folder / "log")],
                    check=True, timeout=30)

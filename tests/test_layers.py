@@ -15,14 +15,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "youthagainstguns"
 LAYERS = (
     ("extensions", "dbtypes", "enums", "timeutil", "text", "i18n", "pdf", "pdf_fast",
      "csvexport", "forms", "pages", "errors", "urls", "proxy", "mail_models", "mail", "jobs",
-     "backup", "audit"),
+     "backup", "audit", "accesslog"),
     ("auth",),
     ("schools",),
     ("speakers",),
     ("workshops",),
     ("certificates", "mentoring"),
     ("reports",),
-    ("admin", "main"),
+    ("admin", "main", "privacy"),
     ("demo", "cli", "models", "__init__"),  # wiring: the app factory and commands
 )
 # Layers of single modules rather than areas: their members may import each other.

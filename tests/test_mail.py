@@ -14,7 +14,8 @@ from youthagainstguns import mail
 from youthagainstguns.auth.models import PasswordLink, Role, User
 from youthagainstguns.mail_models import MailKind, MailStatus, OutboxMessage
 
-NEW_PASSWORD = "una frase larga que recuerdo"
+# S105: a test password.
+NEW_PASSWORD = "una frase larga que recuerdo"  # noqa: S105
 
 
 def _create_account(client, auth, **fields):
@@ -256,3 +257,25 @@ def _queue_reset_mail(db) -> int:
     services.mail_password_link(user, token, MailKind.PASSWORD_RESET)
     db.session.commit()
     return user.id
+
+
+def test_without_mail_server_the_eml_file_carries_the_attachments(app, db, run_jobs):
+    """Is a queued attachment written into the .eml file, byte for byte, beside both bodies?"""
+    ics = "BEGIN:VCALENDAR\r\nSUMMARY:Taller en Breña\r\nEND:VCALENDAR\r\n".encode()
+    with app.test_request_context():
+        mail.queue_mail(MailKind.PASSWORD_RESET, to="luz@example.org", locale="es",
+                        template="password_reset", link="https://x.example/", hours=1,
+                        email="luz@example.org", by_staff=False,
+                        attachments=[mail.Attachment("taller.ics", "text/calendar", ics)])
+        db.session.commit()
+    folder = Path(app.config["MAIL_FILE_PATH"])
+    before = set(folder.glob("*.eml")) if folder.exists() else set()
+    assert run_jobs.run_all() == 1
+    (written,) = set(folder.glob("*.eml")) - before
+    message = BytesParser(policy=policy.default).parsebytes(written.read_bytes())
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == "taller.ics"
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_payload(decode=True) == ics
+    assert "https://x.example/" in message.get_body(("plain",)).get_content()
+    assert message.get_body(("html",)) is not None

@@ -7,8 +7,12 @@ import sqlalchemy as sa
 
 from tests.mail_fixtures import PUBLIC_BASE_URL
 from youthagainstguns.auth.models import MailOptOut, Role
-from youthagainstguns.auth.notifications import set_opt_outs
-from youthagainstguns.mail_models import MailKind
+from youthagainstguns.auth.notifications import (
+    OPTIONAL_KINDS_BY_ROLE,
+    optional_kinds,
+    set_opt_outs,
+)
+from youthagainstguns.mail_models import OPTIONAL_KINDS, MailKind
 from youthagainstguns.mentoring.models import SafeguardingAlert
 from youthagainstguns.timeutil import to_lima
 from youthagainstguns.workshops.models import AttendanceStatus
@@ -73,8 +77,7 @@ def test_safeguarding_concern_reaches_every_active_coordinator_and_admin_and_no_
     """Does a concern mail every active coordinator and admin at once, in their language, with
     a link home and without the notes or anyone's name, even for those who opted out?"""
     mentor_user, mentee, match, staff = concern_world
-    set_opt_outs(staff["admin"], [MailKind.CONSENT_WITHDRAWN, MailKind.CERTIFICATES_READY,
-                                  MailKind.DAILY_DIGEST, MailKind.WORKSHOP_REMINDER])
+    set_opt_outs(staff["admin"], optional_kinds(staff["admin"]))  # everything that can be off
     db.session.commit()
 
     _log_concern(client, auth, match, mentor_user, today)
@@ -199,6 +202,12 @@ def test_certificates_ready_mails_the_venue_contacts_and_respects_opt_outs(
     assert run_jobs.run_all() == 0
 
 
+def _switches(page: str) -> set[str]:
+    """Return the names of the kinds the page offers a switch for."""
+    tags = [tag for tag in re.findall(r"<input[^>]*>", page) if 'role="switch"' in tag]
+    return {re.search(r'name="([^"]+)"', tag).group(1) for tag in tags}
+
+
 def test_notifications_page_saves_choices_and_offers_no_safeguarding_switch(
         client, auth, login_as, db):
     """Does the page store what a person turns off, show it back, and ignore an attempt to
@@ -206,26 +215,65 @@ def test_notifications_page_saves_choices_and_offers_no_safeguarding_switch(
     user = login_as(Role.COORDINATOR)
     page = client.get("/account/notifications").get_data(as_text=True)
     assert "Mis avisos por correo" in page
-    assert 'name="certificates_ready"' in page and 'name="consent_withdrawn"' in page
-    assert 'name="safeguarding_concern"' not in page and 'name="password_reset"' not in page
+    assert _switches(page) == {"consent_withdrawn", "daily_digest"}
     assert 'href="/account/notifications"' in client.get("/account/password").get_data(
         as_text=True)
 
     response = _post(client, auth, "/account/notifications",
-                     {"certificates_ready": "y", "workshop_reminder": "y",
-                      "safeguarding_concern": ""})
+                     {"daily_digest": "y", "safeguarding_concern": ""})
     assert response.status_code == 302
     stored = set(db.session.scalars(sa.select(MailOptOut.kind)
                                     .where(MailOptOut.user_id == user.id)))
-    assert stored == {MailKind.CONSENT_WITHDRAWN, MailKind.DAILY_DIGEST}
+    assert stored == {MailKind.CONSENT_WITHDRAWN}
 
     page = client.get("/account/notifications").get_data(as_text=True)
-    assert _switch_on(page, "certificates_ready") and not _switch_on(page, "consent_withdrawn")
+    assert _switch_on(page, "daily_digest") and not _switch_on(page, "consent_withdrawn")
 
     assert _post(client, auth, "/account/notifications",
-                 {"certificates_ready": "y", "workshop_reminder": "y",
-                  "consent_withdrawn": "y", "daily_digest": "y"}).status_code == 302
+                 {"daily_digest": "y", "consent_withdrawn": "y"}).status_code == 302
     assert db.session.scalars(sa.select(MailOptOut)).all() == []
+
+
+@pytest.mark.parametrize(("role", "offered"), [
+    # Staff get the digest and consent mail, never a workshop's reminder or certificates.
+    (Role.ADMIN, {"consent_withdrawn", "daily_digest"}),
+    (Role.COORDINATOR, {"consent_withdrawn", "daily_digest"}),
+    # A mentor receives no optional mail at all: nothing to switch.
+    (Role.MENTOR, set()),
+    # The venue's contacts get the reminder and "certificates ready".
+    (Role.SCHOOL, {"workshop_reminder", "certificates_ready"}),
+    # A speaker gets the reminder only.
+    (Role.SPEAKER, {"workshop_reminder"}),
+])
+def test_notifications_page_lists_only_the_kinds_the_role_receives(client, login_as, role,
+                                                                   offered):
+    """Does each role see a switch for exactly the optional mails it can receive?"""
+    login_as(role, locale="en")
+    page = client.get("/account/notifications").get_data(as_text=True)
+    assert _switches(page) == offered
+    assert ("Save my choices" in page) == bool(offered)
+    assert ("None of the mails your account receives can be turned off." in page) != bool(
+        offered)
+
+
+def test_saving_cannot_turn_off_a_kind_the_role_does_not_receive(client, auth, login_as, db):
+    """Does a speaker's forged post turning off "certificates ready" or the digest store only
+    the reminder choice, and does the service refuse those kinds outright?"""
+    user = login_as(Role.SPEAKER)
+    response = _post(client, auth, "/account/notifications",
+                     {"certificates_ready": "", "daily_digest": ""})
+    assert response.status_code == 302
+    stored = set(db.session.scalars(sa.select(MailOptOut.kind)))
+    assert stored == {MailKind.WORKSHOP_REMINDER}
+    with pytest.raises(ValueError, match="certificates_ready"):
+        set_opt_outs(user, [MailKind.CERTIFICATES_READY])
+
+
+def test_every_optional_kind_is_offered_to_some_role_and_nothing_else_is():
+    """Is the role rule made only of optional kinds, and does every optional kind have a role
+    that can turn it off?"""
+    assert set().union(*OPTIONAL_KINDS_BY_ROLE.values()) == OPTIONAL_KINDS
+    assert set(OPTIONAL_KINDS_BY_ROLE) == set(Role)
 
 
 def test_notifications_page_refuses_a_post_without_csrf(client, login_as, db):

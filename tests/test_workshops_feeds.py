@@ -1,4 +1,5 @@
 """Calendar feeds and the speaker's own schedule: venue and time, never students."""
+import hashlib
 import re
 from datetime import time, timedelta
 
@@ -6,14 +7,21 @@ import icalendar
 import sqlalchemy as sa
 
 from youthagainstguns.auth.models import Role
+from youthagainstguns.demo import DEMO_PASSWORD
 from youthagainstguns.workshops.models import CalendarFeed, WorkshopStatus
 
 
 def make_feed(client, auth, path="/workshops/feed") -> str:
-    """Press "create my feed" and return the feed's path."""
-    client.post("/workshops/feed/regenerate", data={"csrf_token": auth.csrf_token(path)})
-    html = client.get(path).get_data(as_text=True)
+    """Press "create my feed" and return the feed's path, shown in that response only."""
+    response = client.post("/workshops/feed/regenerate",
+                           data={"csrf_token": auth.csrf_token(path)})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
     return re.search(r'value="https?://[^/"]+(/feeds/[^"]+\.ics)"', html).group(1)
+
+
+def token_of(path: str) -> str:
+    return path.removeprefix("/feeds/").removesuffix(".ics")
 
 
 def events(body: bytes) -> dict:
@@ -111,3 +119,33 @@ def test_speaker_schedule_shows_venue_contact_and_never_students(client, make, l
     for entry in pupils:
         student = make.db.session.get(type(entry.student), entry.student_id)
         assert student.first_name not in html and student.last_names not in html
+
+
+def test_feed_token_is_kept_only_as_a_hash_and_shown_once(client, auth, login_as, db):
+    """Is the feed's token stored only hashed, and absent from the feed page afterwards?"""
+    login_as(Role.SPEAKER)
+    path = make_feed(client, auth, "/workshops/my-schedule")
+    token = token_of(path)
+    stored = db.session.execute(sa.text("SELECT * FROM calendar_feeds")).one()
+    assert token not in " ".join(str(value) for value in stored)
+    assert db.session.scalar(sa.select(CalendarFeed.token_hash)) == \
+        hashlib.sha256(token.encode()).hexdigest()
+    for page in ("/workshops/feed", "/workshops/my-schedule"):
+        html = client.get(page).get_data(as_text=True)
+        assert token not in html and 'id="feed-url"' not in html
+    assert client.get(path).status_code == 200
+
+
+def test_feed_stops_when_its_owner_changes_password(client, auth, login_as):
+    """Does a feed made before the owner's password change stop, and a new one work?"""
+    login_as(Role.COORDINATOR)
+    old = make_feed(client, auth)
+    response = client.post("/account/password", data={
+        "csrf_token": auth.csrf_token("/account/password"), "current": DEMO_PASSWORD,
+        "password": "otra frase bastante larga", "confirm": "otra frase bastante larga"})
+    assert response.status_code == 302
+    assert client.get(old).status_code == 404
+    html = client.get("/workshops/feed").get_data(as_text=True)
+    assert "Crear mi calendario" in html  # as if there were none
+    new = make_feed(client, auth)
+    assert client.get(new).status_code == 200 and client.get(old).status_code == 404

@@ -10,13 +10,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from config import DEV_SECRET_KEY, INSTANCE_DIR, Config, ProductionConfig, config_from_env
 
+from . import accesslog
 from .dbtypes import render_migration_item
 from .errors import render_error_page
 from .extensions import babel, csrf, db, login_manager, migrate
 
 BLUEPRINTS = (
     "main", "auth", "schools", "speakers", "workshops", "certificates", "reports",
-    "mentoring", "admin",
+    "mentoring", "admin", "privacy",
 )
 ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
 
@@ -31,6 +32,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
         instance_path=_instance_dir(),
     )
     app.config.from_object(config)
+    accesslog.install(app)
     _ensure_secret_key(app)
     register_proxy(app)
     register_extensions(app)
@@ -148,10 +150,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Expose date filters, the locale and navigation to every template."""
-    from . import i18n
+    """Expose date filters, the locale, navigation and `bdi` (for names) to every template."""
+    from . import i18n, text
 
     i18n.register_filters(app)
+    app.jinja_env.filters["bdi"] = text.isolated
 
 
 def register_commands(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""`flask` commands: create-admin, seed-demo, backup, restore."""
+"""`flask` commands: create-admin, seed-demo, seed-bench, backup, restore."""
 from pathlib import Path
 
 import click
@@ -8,14 +8,17 @@ from . import backup as backups
 from .auth import services as auth_services
 from .auth.models import Role, User
 from .extensions import db
+from .privacy.retention import anonymize_expired
 
 
 def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(seed_bench)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
+    app.cli.add_command(anonymize_expired)
 
 
 @click.command("create-admin")
@@ -47,6 +50,24 @@ def seed_demo() -> None:
     created = load_demo_data()
     db.session.commit()
     click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
+
+
+@click.command("seed-bench")
+@click.option("--scale", type=click.FloatRange(min=0, min_open=True, max=10), default=0.1,
+              show_default=True, help="1 is ten years of a city-wide program; 0.1 a tenth.")
+def seed_bench(scale: float) -> None:
+    """Fill an empty database with the benchmark's data set (refuses one that holds data)."""
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException("Benchmark data is not allowed under the production config.")
+    from .demo.bench_data import BenchRefused
+    from .demo.bench_data import seed_bench as fill
+
+    try:
+        written = fill(db.engine, scale)
+    except BenchRefused as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Benchmark data at scale {scale:g}: "
+               + ", ".join(f"{name} {count:,}" for name, count in written.items()))
 
 
 @click.command("backup")

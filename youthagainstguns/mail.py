@@ -13,6 +13,8 @@ import logging
 import os
 import secrets
 import smtplib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from email import policy as email_policy
 from email.message import EmailMessage
@@ -30,7 +32,7 @@ from flask_mailman.backends.smtp import EmailBackend as SmtpBackend
 
 from . import jobs
 from .extensions import db
-from .mail_models import MailKind, MailStatus, OutboxMessage
+from .mail_models import MailKind, MailStatus, OutboxAttachment, OutboxMessage
 from .timeutil import utcnow
 
 logger = logging.getLogger(__name__)
@@ -70,15 +72,29 @@ def _language(locale: str | None) -> str:
     return locale if locale in languages else languages[0]
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with a mail, e.g. Attachment("taller.ics", "text/calendar", data)."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
 def queue_mail(kind: MailKind, *, to: str, locale: str | None, template: str,
-               user_id: int | None = None, **context) -> OutboxMessage:
+               user_id: int | None = None, attachments: Sequence[Attachment] = (),
+               **context) -> OutboxMessage:
     """Store a message for `to`, rendered now; it is sent once the transaction commits.
 
     Pass only what the mail must say (a link, a match number): never a child's name.
     """
     subject, text, html = render(template, locale, **context)
     message = OutboxMessage(kind=kind, recipient=to, user_id=user_id, locale=_language(locale),
-                            subject=subject[:255], body_text=text, body_html=html)
+                            subject=subject[:255], body_text=text, body_html=html,
+                            attachments=[OutboxAttachment(filename=a.filename,
+                                                          content_type=a.content_type,
+                                                          content=a.content)
+                                         for a in attachments])
     db.session.add(message)
     db.session.flush()
     _send_after_commit(message)
@@ -193,6 +209,11 @@ class _Email(EmailMultiAlternatives):
         email.set_content(self.body)
         for content, mimetype in self.alternatives:
             email.add_alternative(content, subtype=mimetype.split("/")[1])
+        for filename, content, mimetype in self.attachments:  # wraps the above in multipart/mixed
+            maintype, subtype = mimetype.split("/", 1)
+            # Flask-Mailman hands text/* content back decoded; send the stored bytes as they are.
+            data = content.encode() if isinstance(content, str) else content
+            email.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
         for name, value in self.extra_headers.items():  # after the body: it clears Content-*
             email[name] = value
         return email
@@ -218,6 +239,8 @@ def deliver(message: OutboxMessage) -> None:
                  "Auto-Submitted": "auto-generated", "Content-Language": message.locale},
     )
     email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment.filename, attachment.content, attachment.content_type)
     email.send()
 
 

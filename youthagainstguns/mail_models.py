@@ -77,6 +77,11 @@ class OutboxMessage(db.Model):
     last_attempt_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
+    # Stored with the message so that every retry carries them; erased with the body.
+    attachments: so.Mapped[list[OutboxAttachment]] = so.relationship(
+        back_populates="message", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="OutboxAttachment.id")
+
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
 
@@ -87,6 +92,7 @@ class OutboxMessage(db.Model):
         self.sent_at = utcnow()
         self.last_error = None
         self.body_text = self.body_html = None
+        self.attachments.clear()
 
     def record_failure(self, error: str, *, final: bool) -> None:
         """Record a failed attempt: queued for the next retry, or failed for good."""
@@ -102,3 +108,18 @@ class OutboxMessage(db.Model):
     def _require(self, status: MailStatus) -> None:
         if self.status != status:
             raise MailStateError(f"message {self.id} is {self.status}, not {status}")
+
+
+class OutboxAttachment(db.Model):
+    """A file sent with one outbox message (e.g. a workshop's .ics event)."""
+
+    __tablename__ = "outbox_attachments"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    message_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
+    filename: so.Mapped[str] = so.mapped_column(sa.String(120))
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(100))
+    content: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+
+    message: so.Mapped[OutboxMessage] = so.relationship(back_populates="attachments")

@@ -1,8 +1,12 @@
 """Access rules for mentoring: staff see everything; a mentor only their own matches and logs;
 school contacts and speakers see nothing."""
-from youthagainstguns.auth.models import Role
+from datetime import timedelta
 
-from . import STAFF_ONLY, Allowed
+from youthagainstguns.auth.models import Role
+from youthagainstguns.mentoring.enums import MatchStatus
+from youthagainstguns.timeutil import today_lima
+
+from . import STAFF, STAFF_ONLY, Allowed, Foreign
 
 STAFF_AND_OWN_MENTOR = Allowed.of("admin", "coordinator", "mentor")  # the world's own match
 OWN_MENTOR = Allowed.of("mentor")  # logging is the mentor's own act; staff read, never write
@@ -40,13 +44,44 @@ RULES = {
 }
 
 
+
+def _others(kind: str, allowed: frozenset[str] = STAFF) -> tuple[Foreign, ...]:
+    """Another mentor's match (or its session), and the world mentor's own one closed longer
+    ago than the closure period (gone for them: 404)."""
+    key = f"{kind}_id"
+    return (Foreign(f"another mentor's {kind}", {key: f"other_{key}"}, allowed=allowed),
+            Foreign(f"the mentor's own {kind}, closed past the closure period",
+                    {key: f"expired_{key}"}, allowed=allowed))
+
+
+FOREIGN = {
+    "mentoring.match_detail": _others("match"),
+    "mentoring.session_new": _others("match", allowed=frozenset()),  # the mentor's own act
+    "mentoring.session_detail": _others("session"),
+    "mentoring.session_edit": _others("session", allowed=frozenset()),
+    # Staff-only, so not required here; tried all the same: a mentor never opens a mentee.
+    "mentoring.mentee_detail": (Foreign("another mentor's mentee",
+                                        {"mentee_id": "other_mentee_id"}),),
+}
+
+
 def build(make, world: dict) -> None:
-    """The world's mentor, with an active match, a session log, a consent and an alert."""
+    """The world's mentor, with an active match, a session log, a consent and an alert, and
+    a match closed 40 days ago; another mentor with their own match and session."""
     user = make.user(Role.MENTOR, email="own-mentor@example.org")
     mentor = make.mentor(user=user)
     mentee = make.mentee()
     match = make.match(mentor, mentee)
     session = make.session(match)
+    closed_on = today_lima() - timedelta(days=40)
+    expired = make.match(mentor, make.mentee(), status=MatchStatus.CLOSED,
+                         start_date=closed_on - timedelta(days=200), closed_on=closed_on)
+    other = make.match(make.mentor(), make.mentee())
+    world["expired_match_id"] = expired.id
+    world["expired_session_id"] = make.session(expired, held_on=closed_on).id
+    world["other_match_id"] = other.id
+    world["other_session_id"] = make.session(other).id
+    world["other_mentee_id"] = other.mentee_id
     world["_mentor_user"] = user
     world["mentor_id"] = mentor.id
     world["mentee_id"] = mentee.id

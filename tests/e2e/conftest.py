@@ -77,9 +77,27 @@ def screenshot():
     return _shoot
 
 
-def log_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Log in through the real form."""
+def log_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD,
+           second_step: bool = True) -> None:
+    """Log in through the real form, typing the phone's current code if a second step asks,
+    and setting the second step up (as a new coordinator would) if it is not there yet;
+    second_step=False stops after the password."""
+    import pyotp
+
+    from tests.conftest import current_code, secret_on_setup_page
+
     page.goto(f"{base_url}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    if not second_step:
+        return
+    if page.url.endswith("/login/two-step"):
+        page.fill("input[name=code]", current_code(email))
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+    elif page.url.endswith("/account/two-step/setup"):
+        page.fill("input[name=code]", pyotp.TOTP(secret_on_setup_page(page.content())).now())
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()

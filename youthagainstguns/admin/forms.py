@@ -1,14 +1,15 @@
 """Account forms; school and speaker links apply to those roles only."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from ..auth.models import Role
 from ..auth.services import email_taken
+from ..forms import AppForm
+from ..speakers.services import other_account_of
 
 
-class UserForm(FlaskForm):
+class UserForm(AppForm):
     """Create or edit an account; school and speaker links apply to those roles only."""
 
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
@@ -29,11 +30,18 @@ class UserForm(FlaskForm):
             raise ValidationError(_l("Choose the school this contact belongs to."))
 
     def validate_speaker_id(self, field) -> None:
-        if self.role.data == Role.SPEAKER.value and not field.data:
+        if self.role.data != Role.SPEAKER.value:
+            return
+        if not field.data:
             raise ValidationError(_l("Choose the speaker this account belongs to."))
+        other = other_account_of(field.data, self.editing_id)
+        if other is not None:
+            raise ValidationError(_l(
+                "This speaker already has an account (%(email)s). Unlink it there first: a "
+                "speaker has one account.", email=other.email))
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(AppForm):
     class Meta:
         csrf = False
 

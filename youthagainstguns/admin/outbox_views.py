@@ -7,7 +7,7 @@ from .. import mail
 from ..auth.decorators import staff_required
 from ..extensions import db
 from ..forms import EmptyForm
-from ..mail_models import MailStatus, OutboxMessage
+from ..mail_models import MailStatus, OutboxAttachment, OutboxMessage
 from .blueprint import bp
 
 
@@ -24,7 +24,16 @@ def outbox():
         status = ""
     page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("admin/outbox.html", page=page, status=status, statuses=MailStatus,
+                           attachments=_attachment_counts(m.id for m in page.items),
                            mail_configured=mail.is_configured())
+
+
+def _attachment_counts(message_ids) -> dict[int, int]:
+    """Count the files waiting with each message, in one query (sent ones have none left)."""
+    return dict(db.session.execute(
+        sa.select(OutboxAttachment.message_id, sa.func.count())
+        .where(OutboxAttachment.message_id.in_(list(message_ids)))
+        .group_by(OutboxAttachment.message_id)).all())
 
 
 @bp.route("/admin/outbox/<int:message_id>/retry", methods=["POST"])

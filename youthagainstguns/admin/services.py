@@ -8,6 +8,7 @@ from ..auth.models import Role, User
 from ..extensions import db
 from ..schools.services import school_choices
 from ..speakers.services import link_speaker, speaker_choices
+from ..text import search_text
 from .forms import UserForm
 
 
@@ -22,9 +23,9 @@ def get_user_or_404(user_id: int, *, for_user: User, need: str = "manage") -> Us
 def user_query(*, q: str | None, include_inactive: bool) -> sa.Select:
     """Return the select for the account list, searched by name or email."""
     query = sa.select(User).order_by(User.full_name, User.id)
-    if q and q.strip():
-        query = query.where(sa.or_(User.full_name.icontains(q.strip(), autoescape=True),
-                                   User.email.icontains(q.strip(), autoescape=True)))
+    if words := search_text(q):
+        query = query.where(sa.or_(User.full_name.icontains(words, autoescape=True),
+                                   User.email.icontains(words, autoescape=True)))
     if not include_inactive:
         query = query.where(User.active.is_(True))
     return query

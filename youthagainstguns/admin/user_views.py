@@ -4,13 +4,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import mail
+from ..audit.services import record
 from ..auth import services as auth_services
-from ..auth.decorators import staff_required
-from ..auth.models import User
+from ..auth import two_step
+from ..auth.decorators import role_required, staff_required
+from ..auth.models import Role, User
 from ..extensions import db
 from ..forms import EmptyForm
 from ..mail_models import MailKind
-from ..pages import button_action
+from ..pages import button_action, render_audited
 from ..urls import absolute_url
 from . import services
 from .blueprint import bp
@@ -59,7 +61,9 @@ def edit_user(user_id: int):
         db.session.commit()
         flash(_("The account was saved."), "success")
         return redirect(url_for(".users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    # A speaker's account name (their own name) is shown next to the alias it is linked to.
+    record("user.view", user, "edit form")
+    return render_audited("admin/user_form.html", form=form, user=user)
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"], endpoint="deactivate_user",
@@ -88,3 +92,13 @@ def password_link(user_id: int):
     auth_services.mail_password_link(user, token, MailKind.PASSWORD_LINK)
     db.session.commit()
     return _link_created(user, token)
+
+
+@bp.route("/users/<int:user_id>/two-step/reset", methods=["POST"])
+@role_required(Role.ADMIN)
+def reset_two_step(user_id: int):
+    """Remove a person's second step (a lost phone): their sessions end, they enrol again."""
+    user = services.get_user_or_404(user_id, for_user=current_user)
+    return button_action(lambda: two_step.turn_off(user, by=current_user),
+                         _("Two-step login was reset. The person sets it up again at the next "
+                           "login."), url_for(".edit_user", user_id=user.id))

@@ -28,3 +28,10 @@ class AuditEvent(db.Model):
     # `actor` (the User) is declared by auth, which sits above the audit trail.
 
     __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
+
+
+@sa.event.listens_for(AuditEvent, "before_update")
+@sa.event.listens_for(AuditEvent, "before_delete")
+def _refuse_rewriting(mapper, connection, target) -> None:
+    """Refuse to change or remove a recorded event: the trail is append-only."""
+    raise PermissionError(f"audit event {target.id} is append-only")

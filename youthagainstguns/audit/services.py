@@ -1,9 +1,18 @@
-"""Write the audit trail. Callers pass ids and neutral words, never a child's name."""
+"""Write the audit trail, and select from it. Callers pass ids and neutral words, never a
+child's name."""
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..timeutil import lima_day_bounds
 from .models import AuditEvent
+
+NEWEST_FIRST = (AuditEvent.at.desc(), AuditEvent.id.desc())
 
 
 def record(action: str, obj=None, summary: str = "", *, object_type: str | None = None,
@@ -22,3 +31,39 @@ def record(action: str, obj=None, summary: str = "", *, object_type: str | None 
     db.session.add(event)
     db.session.flush()
     return event
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a reader asks for; None means any. Days are Lima calendar days."""
+
+    actor_id: int | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: int | None = None
+    first_day: date | None = None
+    last_day: date | None = None
+
+    def describe(self) -> str:
+        """Return the filter as neutral words for an audit summary."""
+        return " ".join(f"{name}={value}" for name, value in vars(self).items()
+                        if value is not None) or "all"
+
+
+def event_conditions(wanted: EventFilter) -> list:
+    """Return the WHERE conditions that select the events matching `wanted`."""
+    conditions = [column == value for column, value in (
+        (AuditEvent.actor_id, wanted.actor_id), (AuditEvent.action, wanted.action),
+        (AuditEvent.object_type, wanted.object_type), (AuditEvent.object_id, wanted.object_id),
+    ) if value is not None]
+    if wanted.first_day is not None:
+        conditions.append(AuditEvent.at >= lima_day_bounds(wanted.first_day)[0])
+    if wanted.last_day is not None:
+        conditions.append(AuditEvent.at < lima_day_bounds(wanted.last_day)[1])
+    return conditions
+
+
+def event_query(wanted: EventFilter) -> sa.Select:
+    """Return the select of events matching `wanted`, newest first, with their actors."""
+    return (sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
+            .where(*event_conditions(wanted)).order_by(*NEWEST_FIRST))

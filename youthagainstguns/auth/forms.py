@@ -1,14 +1,14 @@
 """Login and password forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from ..forms import AppForm
 from .models import User
 from .services import password_problems
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = StringField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
                         render_kw={"autocomplete": "username", "autofocus": True})
     password = PasswordField(_l("Password"), validators=[DataRequired()],
@@ -16,7 +16,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(AppForm):
     email = StringField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
                         render_kw={"autocomplete": "username", "autofocus": True})
     submit = SubmitField(_l("Send me a link"))
@@ -40,17 +40,17 @@ class NewPasswordMixin:
             raise ValidationError(" ".join(problems))
 
 
-class SetPasswordForm(NewPasswordMixin, FlaskForm):
+class SetPasswordForm(NewPasswordMixin, AppForm):
     submit = SubmitField(_l("Save password"))
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, AppForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()],
                             render_kw={"autocomplete": "current-password"})
     submit = SubmitField(_l("Change password"))
 
 
-class NotificationsForm(FlaskForm):
+class NotificationsForm(AppForm):
     """One switch per optional kind of mail, on when the person wants it; see `build`."""
 
     submit = SubmitField(_l("Save my choices"))
@@ -65,3 +65,33 @@ class NotificationsForm(FlaskForm):
     def receiving(self, kinds) -> set:
         """Return the kinds whose switch is on."""
         return {kind for kind in kinds if self[kind.value].data}
+
+
+class TwoStepForm(AppForm):
+    """The second step of a login: a code from the phone app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"), validators=[DataRequired(), Length(max=20)],
+        description=_l("The six digits your authenticator app shows now, or one of your "
+                       "recovery codes."),
+        render_kw={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text",
+                   "autocapitalize": "none", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Continue"))
+
+
+class TwoStepSetupForm(AppForm):
+    """Confirm a newly scanned secret with the code the app shows for it."""
+
+    code = StringField(
+        _l("Code from the app"), validators=[DataRequired(), Length(max=20)],
+        description=_l("The six digits the app shows for Youth Against Guns."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField(_l("Turn on two-step login"))
+
+
+class TwoStepDisableForm(TwoStepForm):
+    """Turning the second step off asks for a current code, as a login would."""
+
+    submit = SubmitField(_l("Turn off two-step login"))

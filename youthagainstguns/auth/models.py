@@ -52,6 +52,16 @@ class User(UserMixin, db.Model):
     school_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("schools.id"), index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Secrets given out before this (calendar feed links) end with the old password.
+    password_changed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Two-step login (TOTP). The base32 secret is kept in clear: the server must compute the
+    # same codes as the phone, so it needs the secret itself, not a hash; encrypting it with a
+    # key from the same configuration would only move the secret next to the key. None means
+    # no second step (staff are sent to enrol before anything else).
+    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    two_step_enabled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The 30-second step of the last accepted code: a code is accepted once, never replayed.
+    totp_last_step: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
     # `speaker` (a speaker's own account) is declared by speakers, which sits above accounts.
 
     def __repr__(self) -> str:
@@ -77,6 +87,16 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         """Admins and coordinators see all operational data."""
         return self.role in STAFF_ROLES
+
+    @property
+    def two_step_enabled(self) -> bool:
+        """Tell whether logging in asks for a code after the password."""
+        return self.totp_secret is not None
+
+    @property
+    def two_step_required(self) -> bool:
+        """Staff see children's data in bulk and speakers' legal names: they need two steps."""
+        return self.is_staff
 
     def can_manage(self, other: User) -> bool:
         """Admins manage every account; coordinators every account but admins'."""
@@ -117,8 +137,34 @@ class PasswordLink(db.Model):
         return self.used_at is None and now < self.expires_at
 
 
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the phone at the second step. Only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the code: codes are random (50 bits), so a slow hash would add nothing.
+    code_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+
+class FailureKind(LabelledEnum):
+    """What a row of the failure ledger counts."""
+
+    # S105: an enum value naming a kind of failure.
+    PASSWORD = "password"  # noqa: S105
+    TWO_STEP = "two_step"  # a wrong code after the right password
+    RESET = "reset"  # a "forgot my password" request, counted against its address only
+
+
 class LoginFailure(db.Model):
-    """A failed login, kept in the database so throttling holds across worker processes."""
+    """A failed login, kept in the database so throttling holds across worker processes.
+
+    Rows older than the throttling window mean nothing and are purged (auth.purge_ledgers).
+    """
 
     __tablename__ = "login_failures"
 
@@ -126,6 +172,8 @@ class LoginFailure(db.Model):
     # Lower-cased as typed; may name no account, which is why it is not a foreign key.
     email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
     address: so.Mapped[str] = so.mapped_column(sa.String(45), index=True)
+    kind: so.Mapped[FailureKind] = so.mapped_column(
+        enum_type(FailureKind), default=FailureKind.PASSWORD)
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
 
 

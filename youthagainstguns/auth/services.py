@@ -1,7 +1,8 @@
 """Passwords, one-time links and login throttling. Services flush; the caller commits."""
 import hashlib
+import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 
@@ -12,14 +13,21 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
 from ..extensions import db
+from ..jobs import crontab, periodic_job
 from ..mail import queue_mail, render
 from ..mail_models import MailKind, OutboxMessage
 from ..timeutil import utcnow
 from ..urls import absolute_url
-from .models import LoginFailure, PasswordLink, Role, User
+from .models import FailureKind, LoginFailure, PasswordLink, Role, User
 
-# Checked against when no account matches, so that timing does not reveal which emails exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+log = logging.getLogger(__name__)
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Return a hash made like real ones, checked when no account matches: an unknown email
+    then costs as much time as a wrong password, and timing does not reveal who has an account."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 @cache
@@ -45,14 +53,22 @@ def password_problems(password: str, user: User | None = None) -> list[str]:
 
 
 def set_password(user: User, password: str) -> None:
-    """Hash and store a new password, ending every existing session."""
+    """Hash and store a new password, ending every existing session and open password link."""
     user.password_hash = generate_password_hash(
         password, method=current_app.config["PASSWORD_HASH_METHOD"]
     )
     user.end_sessions()
+    user.password_changed_at = utcnow()  # feed links made before this stop working
+    # A link a coordinator issued earlier must not outlive the password the owner chose since.
+    db.session.execute(
+        sa.update(PasswordLink)
+        .where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """Return what is stored instead of a random secret token: its SHA-256, in hex."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -61,7 +77,7 @@ def create_password_link(user: User, created_by: User | None) -> str:
     token = secrets.token_urlsafe(32)
     hours = current_app.config["PASSWORD_LINK_HOURS"]
     db.session.add(PasswordLink(
-        user=user, token_hash=_token_hash(token), created_by_id=getattr(created_by, "id", None),
+        user=user, token_hash=token_hash(token), created_by_id=getattr(created_by, "id", None),
         expires_at=utcnow() + timedelta(hours=hours),
     ))
     db.session.flush()
@@ -72,7 +88,7 @@ def create_password_link(user: User, created_by: User | None) -> str:
 def find_password_link(token: str) -> PasswordLink | None:
     """Return the link for a token if it is still usable."""
     link = db.session.scalar(
-        sa.select(PasswordLink).where(PasswordLink.token_hash == _token_hash(token))
+        sa.select(PasswordLink).where(PasswordLink.token_hash == token_hash(token))
     )
     if link is None or not link.is_usable(utcnow()) or not link.user.active:
         return None
@@ -81,12 +97,6 @@ def find_password_link(token: str) -> PasswordLink | None:
 
 def use_password_link(link: PasswordLink, password: str) -> User:
     """Set the password through a link and spend the link and any other open ones."""
-    now = utcnow()
-    db.session.execute(
-        sa.update(PasswordLink)
-        .where(PasswordLink.user_id == link.user_id, PasswordLink.used_at.is_(None))
-        .values(used_at=now)
-    )
     set_password(link.user, password)
     record("user.password_set", link.user, "password set through link", actor=link.user)
     return link.user
@@ -109,8 +119,7 @@ def _password_mail(kind: MailKind, token: str, email: str) -> dict:
 
 def reset_throttled(address: str) -> bool:
     """Tell whether this client address asked for too many reset links (or failed logins)."""
-    return (_recent_failures(LoginFailure.address, address)
-            >= current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+    return address_throttled(address)
 
 
 def request_password_reset(email: str, address: str) -> None:
@@ -121,7 +130,7 @@ def request_password_reset(email: str, address: str) -> None:
     PASSWORD_RESET_MAX_PER_HOUR reset mails, the rest are dropped silently.
     """
     email = email.strip().lower()
-    db.session.add(LoginFailure(email="", address=address))
+    db.session.add(LoginFailure(email="", address=address, kind=FailureKind.RESET))
     user = db.session.scalar(sa.select(User).where(User.email == email, User.active.is_(True)))
     if user is None or _recent_resets(user) >= current_app.config["PASSWORD_RESET_MAX_PER_HOUR"]:
         # Render the mail anyway, so that the answer takes about as long as a real one.
@@ -142,39 +151,125 @@ def _recent_resets(user: User) -> int:
     )
 
 
-def _recent_failures(column, value: str) -> int:
-    since = utcnow() - timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+def _window_start() -> datetime:
+    return utcnow() - timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+
+
+def recent_failures(*where) -> int:
+    """Count the ledger's rows within the throttling window that match `where`."""
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(LoginFailure)
-        .where(column == value, LoginFailure.at >= since)
+        .where(LoginFailure.at >= _window_start(), *where)
     )
+
+
+def address_throttled(address: str) -> bool:
+    """Tell whether this client address failed (logins, codes, reset requests) too often."""
+    return (recent_failures(LoginFailure.address == address)
+            >= current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+
+
+def account_next_attempt_at(email: str) -> datetime | None:
+    """Return when an address that already failed on this account may try again.
+
+    Past LOGIN_SLOWDOWN_AFTER failures within the window (from anywhere), each further failure
+    doubles the wait after the latest one, up to the window itself. None: no wait.
+    """
+    config = current_app.config
+    count, latest = db.session.execute(
+        sa.select(sa.func.count(), sa.func.max(LoginFailure.at))
+        .where(LoginFailure.email == email, LoginFailure.kind == FailureKind.PASSWORD,
+               LoginFailure.at >= _window_start())
+    ).one()
+    beyond = count - config["LOGIN_SLOWDOWN_AFTER"]
+    if beyond < 0:
+        return None
+    seconds = min(config["LOGIN_SLOWDOWN_BASE_SECONDS"] * 2 ** min(beyond, 30),
+                  config["LOGIN_FAILURE_WINDOW_MINUTES"] * 60)
+    return latest + timedelta(seconds=seconds)
 
 
 def login_throttled(email: str, address: str) -> bool:
-    """Tell whether too many recent failures came for this account or from this address."""
-    config = current_app.config
-    return (
-        _recent_failures(LoginFailure.email, email.lower())
-        >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(LoginFailure.address, address)
-        >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    )
+    """Tell whether this address must wait before trying this account's password again.
+
+    Failures count per account *and* address, so that nobody can lock the owner out from
+    elsewhere: an address with no failures on the account always gets its password checked.
+    An address that failed on it is stopped after LOGIN_MAX_FAILURES_PER_ACCOUNT, and sooner
+    while the account is under attack (see account_next_attempt_at); any address is stopped
+    after LOGIN_MAX_FAILURES_PER_ADDRESS failures of any kind.
+    """
+    email = email.strip().lower()
+    if address_throttled(address):
+        return True
+    here = recent_failures(LoginFailure.email == email, LoginFailure.address == address,
+                           LoginFailure.kind == FailureKind.PASSWORD)
+    if here == 0:
+        return False
+    if here >= current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
+        return True
+    wait_until = account_next_attempt_at(email)
+    return wait_until is not None and utcnow() < wait_until
 
 
 def authenticate(email: str, password: str, address: str) -> User | None:
-    """Return the user for good credentials; count a failure otherwise."""
+    """Return the user for the right password; count and audit a failure otherwise.
+
+    The failure stays in the audit trail; only this address's throttling rows for the
+    account are forgiven by a success.
+    """
     email = email.strip().lower()
     user = db.session.scalar(sa.select(User).where(User.email == email))
     ok = check_password_hash(
-        user.password_hash if user and user.password_hash else _DUMMY_HASH, password
+        user.password_hash if user and user.password_hash
+        else _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password
     )
     if user is None or not user.password_hash or not ok or not user.active:
-        db.session.add(LoginFailure(email=email, address=address))
-        db.session.flush()
+        db.session.add(LoginFailure(email=email, address=address, kind=FailureKind.PASSWORD))
+        # The audit line leaves out the typed email: it may be someone else's, or any text.
+        record("auth.login_failed", user, "password" if user else "unknown account",
+               object_type="User", actor=None)
         return None
-    user.last_login_at = utcnow()
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
+    db.session.execute(sa.delete(LoginFailure).where(
+        LoginFailure.email == email, LoginFailure.address == address,
+        LoginFailure.kind == FailureKind.PASSWORD))
     return user
+
+
+# Tables whose rows hold attacker-chosen values (emails, addresses) and mean something only
+# within a window: (model with `id` and `at`, config key of the window in minutes). Areas
+# above accounts add theirs with register_ledger.
+_LEDGERS: list[tuple[type, str]] = [(LoginFailure, "LOGIN_FAILURE_WINDOW_MINUTES")]
+
+
+def register_ledger(model: type, window_key: str) -> None:
+    """Have the periodic purge empty `model` of rows older than config[window_key] minutes."""
+    _LEDGERS.append((model, window_key))
+
+
+def purge_ledgers(now: datetime | None = None) -> int:
+    """Delete ledger rows older than their window, then the oldest beyond LEDGER_MAX_ROWS in
+    each table; return how many went."""
+    config = current_app.config
+    now = now or utcnow()
+    deleted = 0
+    for model, window_key in _LEDGERS:
+        cutoff = now - timedelta(minutes=config[window_key])
+        deleted += db.session.execute(sa.delete(model).where(model.at < cutoff)).rowcount
+        oldest_kept = db.session.scalar(
+            sa.select(model.id).order_by(model.id.desc())
+            .offset(config["LEDGER_MAX_ROWS"] - 1).limit(1))
+        if oldest_kept is not None:
+            deleted += db.session.execute(sa.delete(model).where(model.id < oldest_kept)).rowcount
+    return deleted
+
+
+@periodic_job("auth.purge_ledgers", crontab(minute="*/15"))
+def purge_ledgers_job() -> int:
+    """Purge the throttling ledgers every quarter of an hour."""
+    deleted = purge_ledgers()
+    db.session.commit()
+    log.info("Purged %d old throttling row(s)", deleted)
+    return deleted
 
 
 def email_taken(email: str, except_id: int | None = None) -> bool:

@@ -1,6 +1,8 @@
-"""Log in and out, set and change passwords, pick a language."""
+"""Log in and out, set and change passwords, pick a language. The second step of a login
+lives in two_step_views."""
+from urllib.parse import urlsplit
+
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -16,7 +18,8 @@ from werkzeug.security import check_password_hash
 from ..audit.services import record
 from ..extensions import db
 from ..forms import EmptyForm
-from . import notifications, services
+from . import notifications, services, sessions, two_step_views  # noqa: F401  (its routes)
+from .blueprint import bp
 from .forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -25,11 +28,20 @@ from .forms import (
     SetPasswordForm,
 )
 
-bp = Blueprint("auth", __name__)
+__all__ = ["bp"]
 
 
 def _is_safe_next(target: str | None) -> bool:
-    return bool(target) and target.startswith("/") and not target.startswith("//")
+    """Tell whether `target` is a path on this site, read as a browser would read it.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so a tab or
+    a backslash between two slashes still means another site: refuse any of them outright.
+    """
+    if not target or any(ch in target for ch in "\\\t\r\n") or not target.isprintable():
+        return False
+    parts = urlsplit(target)
+    return (target.startswith("/") and not target.startswith("//")
+            and not parts.scheme and not parts.netloc)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -48,11 +60,15 @@ def login():
             db.session.commit()
             flash(_("Email or password is not correct."), "error")
             return render_template("auth/login.html", form=form), 200
-        session.clear()
-        login_user(user)
-        db.session.commit()
         target = request.args.get("next")
-        return redirect(target if _is_safe_next(target) else url_for("main.index"))
+        target = target if _is_safe_next(target) else None
+        if user.two_step_enabled:
+            sessions.begin_two_step(user, target)
+            db.session.commit()
+            return redirect(url_for("auth.two_step_login"))
+        sessions.start_session(user, "password")
+        db.session.commit()
+        return redirect(target or url_for("main.index"))
     return render_template("auth/login.html", form=form)
 
 
@@ -62,6 +78,7 @@ def logout():
     """End this session and every other session of the user."""
     if EmptyForm().validate_on_submit():
         current_user.end_sessions()
+        record("auth.logout", current_user)
         db.session.commit()
         logout_user()
         session.clear()
@@ -130,7 +147,7 @@ def change_password():
 @login_required
 def notifications_page():
     """Choose which optional mails to receive; safeguarding and account mail always arrive."""
-    kinds = notifications.optional_kinds()
+    kinds = notifications.optional_kinds(current_user)
     off = notifications.opted_out(current_user)
     form = NotificationsForm.build(kinds, receiving=set(kinds) - off)
     if form.validate_on_submit():
@@ -138,7 +155,7 @@ def notifications_page():
         db.session.commit()
         flash(_("Your mail choices were saved."), "success")
         return redirect(url_for("auth.notifications_page"))
-    return render_template("auth/notifications.html", form=form,
+    return render_template("auth/notifications.html", form=form, kinds=kinds,
                            staff=current_user.is_staff)
 
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from ..audit.services import record
 from ..auth import notifications
 from ..auth.models import User
+from ..auth.services import register_ledger
 from ..extensions import db
 from ..mail_models import MailKind
 from ..timeutil import to_lima, today_lima, utcnow
@@ -24,6 +25,7 @@ from ..workshops.models import (
     Workshop,
     WorkshopStatus,
     documents_visible_to,
+    pupils_visible_to,
     workshop_speakers,
 )
 from .documents import CertificateItem, WorkshopFacts
@@ -58,34 +60,27 @@ def get_certificate_or_404(certificate_id: int, *, for_user: User,
     return certificate
 
 
-def own_school(user: User) -> int | None:
-    """Return the school whose students' certificates alone `user` sees; None for staff."""
-    return None if user.is_staff else user.school_id
-
-
-def workshop_certificates(workshop: Workshop, school_id: int | None) -> sa.Select:
-    """Select a workshop's certificates, speakers first, then students in roster order.
-
-    :param school_id: only that school's students (what a school contact sees)
-    """
-    query = (
+def workshop_certificates(workshop: Workshop, for_user: User) -> sa.Select:
+    """Select the workshop's certificates `for_user` may see (staff all; a school contact
+    their own pupils', see `pupils_visible_to`), speakers first, then roster order."""
+    return (
         sa.select(Certificate)
         .outerjoin(RosterEntry, sa.and_(RosterEntry.workshop_id == Certificate.workshop_id,
                                         RosterEntry.student_id == Certificate.student_id))
-        .where(Certificate.workshop_id == workshop.id)
+        # Outer: a speaker's certificate has no student, and only staff's condition keeps it.
+        .outerjoin(Student, Student.id == Certificate.student_id)
+        .where(Certificate.workshop_id == workshop.id, pupils_visible_to(for_user))
         .options(so.joinedload(Certificate.student), so.joinedload(Certificate.speaker))
         .order_by(Certificate.kind, RosterEntry.position, Certificate.id)
     )
-    if school_id is not None:
-        query = query.join(Student, Student.id == Certificate.student_id).where(
-            Student.school_id == school_id)
-    return query
 
 
 def speaker_certificates(user: User) -> sa.Select:
-    """Select the certificates of the speaker `user` is, newest workshop first."""
-    return (sa.select(Certificate).join(Certificate.workshop)
-            .where(Certificate.speaker_id == getattr(user.speaker, "id", None))
+    """Select the certificates of the speaker `user` is (none for an account not linked to a
+    speaker), newest workshop first."""
+    # Comparing with a missing speaker's id would read "speaker_id IS NULL": every student's.
+    own = Certificate.speaker_id == user.speaker.id if user.speaker else sa.false()
+    return (sa.select(Certificate).join(Certificate.workshop).where(own)
             .options(so.contains_eager(Certificate.workshop))
             .order_by(Workshop.starts_at.desc()))
 
@@ -97,14 +92,13 @@ def pack_workshops(user: User) -> sa.Select:
             .options(so.joinedload(Workshop.venue)).order_by(Workshop.starts_at.desc()))
 
 
-def valid_counts(workshop_ids: list[int], school_id: int | None) -> dict[int, int]:
-    """Count valid student certificates per workshop in one query."""
+def valid_counts(workshop_ids: list[int], for_user: User) -> dict[int, int]:
+    """Count, per workshop in one query, the valid student certificates `for_user` may see."""
     query = (sa.select(Certificate.workshop_id, sa.func.count(Certificate.id))
              .join(Student, Student.id == Certificate.student_id)
-             .where(Certificate.workshop_id.in_(workshop_ids), Certificate.revoked_at.is_(None))
+             .where(Certificate.workshop_id.in_(workshop_ids), Certificate.revoked_at.is_(None),
+                    pupils_visible_to(for_user))
              .group_by(Certificate.workshop_id))
-    if school_id is not None:
-        query = query.where(Student.school_id == school_id)
     return dict(db.session.execute(query).all())
 
 
@@ -177,22 +171,19 @@ def certificate_item(certificate: Certificate) -> CertificateItem:
                            language=certificate.language, issued_on=certificate.issued_on)
 
 
-def pack_items(workshop: Workshop, school_id: int | None = None) -> list[CertificateItem]:
-    """Return the valid student certificates of a workshop in roster order.
-
-    :param school_id: only that school's students (what a school contact may download)
-    """
+def pack_items(workshop: Workshop, for_user: User) -> list[CertificateItem]:
+    """Return, in roster order, the workshop's valid student certificates `for_user` may
+    download (staff all; a school contact their own pupils')."""
     query = (
         sa.select(Certificate.code, Certificate.language, Certificate.issued_on,
                   Student.first_name, Student.last_names)
         .join(Student, Student.id == Certificate.student_id)
         .join(RosterEntry, sa.and_(RosterEntry.workshop_id == Certificate.workshop_id,
                                    RosterEntry.student_id == Certificate.student_id))
-        .where(Certificate.workshop_id == workshop.id, Certificate.revoked_at.is_(None))
+        .where(Certificate.workshop_id == workshop.id, Certificate.revoked_at.is_(None),
+               pupils_visible_to(for_user))
         .order_by(RosterEntry.position, RosterEntry.id)
     )
-    if school_id is not None:
-        query = query.where(Student.school_id == school_id)
     return [
         CertificateItem(kind=CertificateKind.STUDENT, holder_name=f"{first} {last}", code=code,
                         language=language, issued_on=issued_on)
@@ -206,6 +197,9 @@ def normalize_code(raw: str) -> str | None:
     if not CODE_CHARS.fullmatch(compact):
         return None
     return "-".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
+register_ledger(VerificationLookup, "VERIFY_WINDOW_MINUTES")
 
 
 def lookup_allowed(address: str) -> bool:
@@ -232,7 +226,9 @@ def find_by_code(code: str) -> Certificate | None:
 
 def public_facts(certificate: Certificate) -> dict:
     """Return exactly what the public may see: status, short name, workshop, date, venue."""
-    if certificate.student is not None:
+    if certificate.student is not None and certificate.student.is_anonymised:
+        holder = _("A participant (name removed under data protection)")
+    elif certificate.student is not None:
         student = certificate.student
         holder = f"{student.first_name} {student.last_names.strip()[:1]}."
     else:

@@ -9,6 +9,7 @@ from ..audit.services import record
 from ..auth.decorators import role_required, staff_required
 from ..auth.models import STAFF_ROLES, Role
 from ..extensions import db
+from ..pages import render_audited
 from ..pdf import pdf_response
 from ..workshops.models import Workshop
 from ..workshops.services import get_workshop_or_404
@@ -32,7 +33,7 @@ def certificate_panel(workshop: Workshop) -> dict:
             Certificate.workshop_id == workshop.id))}
     if not workshop.can_view_documents(current_user):
         return {}
-    query = services.workshop_certificates(workshop, services.own_school(current_user))
+    query = services.workshop_certificates(workshop, current_user)
     rows = db.session.scalars(query.limit(PANEL_ROWS)).all()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(
         query.order_by(None).subquery()))
@@ -48,7 +49,7 @@ def index():
         page = db.paginate(services.speaker_certificates(current_user), **_page_args())
         return render_template("certificates/mine.html", page=page)
     page = db.paginate(services.pack_workshops(current_user), **_page_args())
-    issued = services.valid_counts([w.id for w in page.items], services.own_school(current_user))
+    issued = services.valid_counts([w.id for w in page.items], current_user)
     return render_template("certificates/index.html", page=page, issued=issued)
 
 
@@ -57,9 +58,9 @@ def index():
 def workshop(workshop_id: int):
     """List a workshop's certificates, with issue and revoke for staff."""
     found = get_workshop_or_404(workshop_id, for_user=current_user, need="documents")
-    page = db.paginate(services.workshop_certificates(found, services.own_school(current_user)),
-                       **_page_args())
-    return render_template("certificates/workshop.html", workshop=found, page=page,
+    page = db.paginate(services.workshop_certificates(found, current_user), **_page_args())
+    record("certificate.list", found, f"page {page.page}: {len(page.items)} certificates")
+    return render_audited("certificates/workshop.html", workshop=found, page=page,
                            issue_form=IssueForm(),
                            issuable=found.status in services.ISSUABLE)
 
@@ -97,7 +98,7 @@ def issue(workshop_id: int):
 def pack(workshop_id: int):
     """Download a workshop's valid student certificates as one PDF, in roster order."""
     found = get_workshop_or_404(workshop_id, for_user=current_user, need="documents")
-    items = services.pack_items(found, services.own_school(current_user))
+    items = services.pack_items(found, current_user)
     if not items:
         flash(_("There are no valid certificates to download for this workshop."), "warning")
         return redirect(url_for(".workshop", workshop_id=found.id))

@@ -3,7 +3,8 @@ from ..auth.models import Role
 from ..schools.models import VenueKind
 from ..workshops.models import AttendanceStatus, WorkshopStatus
 
-DEMO_PASSWORD = "demo-yag-2026"
+# S105: the published password of the demo accounts.
+DEMO_PASSWORD = "demo-yag-2026"  # noqa: S105
 ADMIN_EMAIL = "admin@example.org"
 
 STAFF = (

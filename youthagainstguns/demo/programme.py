@@ -34,7 +34,8 @@ class ProgrammeDemo:
 
     def __init__(self, today: date):
         self.today = today
-        self.rng = random.Random(2026)  # same names on every run
+        # S311: made-up demo data, not a secret.
+        self.rng = random.Random(2026)  # same names on every run  # noqa: S311
         self.users: dict[str, User] = {}
         self.schools: list[School] = []
         self.speakers: list[Speaker] = []

@@ -26,6 +26,7 @@ NAV = (
     NavItem("admin.users", _l("Users"), STAFF_ROLES),
     NavItem("admin.audit_log", _l("Audit log"), STAFF_ROLES),
     NavItem("admin.outbox", _l("Outbox"), STAFF_ROLES),
+    NavItem("privacy.requests", _l("Privacy requests"), STAFF_ROLES),
 )
 
 

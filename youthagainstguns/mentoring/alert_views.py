@@ -1,5 +1,5 @@
 """The coordinators' monitoring board, and the safeguarding alerts it lists."""
-from flask import render_template, url_for
+from flask import url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,7 +22,8 @@ def board():
     today = today_lima()
     rules = board_rules.board(today)
     hours = format_decimal(rules["minutes"] / 60, format="#,##0.0")
-    return render_template("mentoring/board.html", today=today, hours=hours, **rules)
+    record("board.view", object_type="Board")
+    return render_audited("mentoring/board.html", today=today, hours=hours, **rules)
 
 
 @bp.route("/alerts/<int:alert_id>", methods=["GET", "POST"])

@@ -269,7 +269,7 @@ def mentor_due_items(mentor: MentorProfile, last_sessions: dict[int, date],
         if match.status == MatchStatus.PROPOSED and match.agreement_signed_on is None:
             items.append(_("Sign the mentoring agreement for %(name)s with the coordinator.",
                            name=name))
-        if match.status == MatchStatus.ACTIVE:
+        if match.status == MatchStatus.ACTIVE and not mentor.is_inactive_on(today):
             last = last_sessions.get(match.id) or match.start_date
             if (today - last).days >= MENTOR_QUIET_DAYS:
                 items.append(_("No session with %(name)s logged for %(days)d days.",

@@ -1,6 +1,5 @@
 """Mentoring forms: mentor files and screening steps, mentees and consent, matches, sessions."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import VersionedForm
+from ..forms import AppForm, VersionedForm
 from ..schools.districts import district_choices
 from .enums import (
     CheckResult,
@@ -59,7 +58,7 @@ def _yes_no(label):
                       validators=[InputRequired()])
 
 
-class RecordForm(FlaskForm):
+class RecordForm(AppForm):
     """A form whose fields map one to one onto a new record's columns."""
 
     def fill(self, item) -> None:
@@ -72,7 +71,7 @@ class RecordForm(FlaskForm):
 
 # --- Mentors -------------------------------------------------------------------------------
 
-class MentorProfileForm(FlaskForm):
+class MentorProfileForm(AppForm):
     """The mentor's file; interests are compared with mentees' for suggestions."""
 
     application_date = DateField(_l("Application date"), validators=[DataRequired()])
@@ -208,7 +207,7 @@ class MenteeForm(VersionedForm):
         return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
 
 
-class StudentSearchForm(FlaskForm):
+class StudentSearchForm(AppForm):
     """Find the workshop participant a mentee was referred from, by name within a school."""
 
     class Meta:
@@ -218,7 +217,7 @@ class StudentSearchForm(FlaskForm):
     q = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(AppForm):
     given_by = StringField(_l("Given by"), validators=[DataRequired(), Length(max=120)])
     relation = StringField(_l("Relation to the mentee"),
                            validators=[DataRequired(), Length(max=60)])
@@ -234,7 +233,7 @@ class ConsentForm(FlaskForm):
             raise ValidationError(_l("Tick at least one thing the consent covers."))
 
 
-class WithdrawConsentForm(FlaskForm):
+class WithdrawConsentForm(AppForm):
     withdrawn_on = DateField(_l("Withdrawn on"), validators=[DataRequired()])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
     submit = SubmitField(_l("Withdraw consent"))
@@ -242,13 +241,13 @@ class WithdrawConsentForm(FlaskForm):
 
 # --- Matches -------------------------------------------------------------------------------
 
-class ProposeMatchForm(FlaskForm):
+class ProposeMatchForm(AppForm):
     mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[DataRequired()])
     goals = TextAreaField(_l("Goals"), validators=[Length(max=4000)])
     submit = SubmitField(_l("Propose match"))
 
 
-class ActivateMatchForm(FlaskForm):
+class ActivateMatchForm(AppForm):
     agreement_signed_on = DateField(_l("Agreement signed on"), validators=[DataRequired()])
     first_meeting_on = DateField(_l("First meeting"), validators=[DataRequired()])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
@@ -256,7 +255,7 @@ class ActivateMatchForm(FlaskForm):
     submit = SubmitField(_l("Activate match"))
 
 
-class CloseMatchForm(FlaskForm):
+class CloseMatchForm(AppForm):
     closed_on = DateField(_l("Closure date"), validators=[DataRequired()])
     closure_type = EnumSelectField(_l("Planned or unplanned"), ClosureType)
     closure_reason = EnumSelectField(_l("Reason"), ClosureReason)
@@ -265,12 +264,12 @@ class CloseMatchForm(FlaskForm):
     submit = SubmitField(_l("Close match"))
 
 
-class PauseMatchForm(FlaskForm):
+class PauseMatchForm(AppForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
     submit = SubmitField(_l("Pause match"))
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(AppForm):
     held_on = DateField(_l("Date"), validators=[DataRequired()])
     method = EnumSelectField(_l("How"), SessionKind)
     notes = TextAreaField(_l("Notes"), validators=[Length(max=4000)])
@@ -279,7 +278,7 @@ class CheckInForm(FlaskForm):
 
 # --- Sessions and alerts -------------------------------------------------------------------
 
-class SessionForm(FlaskForm):
+class SessionForm(AppForm):
     """A mentor's log of one meeting; a concern alerts the coordinators at once."""
 
     held_on = DateField(_l("Date"), validators=[DataRequired()])
@@ -310,7 +309,7 @@ class SessionForm(FlaskForm):
                 "concern_details": (self.concern_details.data or "").strip()}
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(AppForm):
     notes = TextAreaField(_l("Follow-up"), validators=[DataRequired(), Length(max=4000)],
                           description=_l("Who was contacted, what was decided."))
     submit = SubmitField(_l("Record follow-up"))

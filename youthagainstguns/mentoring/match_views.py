@@ -1,6 +1,6 @@
 """Matches: suggestions and proposals, the match page, and the lifecycle forms staff use to
 activate, pause, resume and close a match and record their check-ins."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,8 +27,10 @@ def suggestions(mentee_id: int):
     """Show the mentors who could take this mentee, best first, with the reasons."""
     mentee = services.get_mentee_or_404(mentee_id, for_user=current_user, need="pair")
     today = today_lima()
-    return render_template(
-        "mentoring/suggestions.html", mentee=mentee, suggestions=suggest_mentors(mentee, today),
+    suggestions = suggest_mentors(mentee, today)
+    record("mentee.suggestions", mentee, f"{len(suggestions)} mentors suggested")
+    return render_audited(
+        "mentoring/suggestions.html", mentee=mentee, suggestions=suggestions,
         has_consent=mentee.has_participation_consent(today),
     )
 
@@ -63,13 +65,15 @@ def match_new(mentee_id: int):
 @bp.route("/matches/<int:match_id>")
 @role_required(Role.ADMIN, Role.COORDINATOR, Role.MENTOR)
 def match_detail(match_id: int):
-    """Show a match: staff see everything; its mentor sees their mentee's name, age, school."""
+    """Show a match: staff see everything; its mentor their mentee's name, age and school
+    while it is open, and after closure only their notes and the name as it was then."""
     match = services.get_match_or_404(match_id, for_user=current_user)
     sessions = services.match_sessions(match)
     record("match.view", match)
-    now = utcnow()
+    now, today = utcnow(), today_lima()
     return render_audited(
-        "mentoring/match_detail.html", match=match, sessions=sessions, today=today_lima(),
+        "mentoring/match_detail.html", match=match, sessions=sessions, today=today,
+        mentee=match.mentee_for(current_user, today),
         editable={s.id for s in sessions if services.can_edit_session(s, current_user, now)},
         check_ins=match.check_ins if current_user.is_staff else [],
     )

@@ -16,6 +16,7 @@ from ..auth import notifications
 from ..auth.models import User
 from ..extensions import db
 from ..mail_models import MailKind
+from ..text import search_text
 from ..urls import absolute_url
 from ..workshops.models import RosterEntry, Student, Workshop
 from .enums import AlertKind, MatchStatus
@@ -45,8 +46,8 @@ def mentees_query(q: str = "", archived: bool = False) -> sa.Select:
                       selectinload(Mentee.matches))
              .where(Mentee.archived_at.is_not(None) if archived else Mentee.archived_at.is_(None))
              .order_by(Mentee.last_names, Mentee.first_name, Mentee.id))
-    if q:
-        query = query.where(_contains(q, Mentee.first_name, Mentee.last_names))
+    if words := search_text(q):
+        query = query.where(_contains(words, Mentee.first_name, Mentee.last_names))
     return query
 
 
@@ -85,7 +86,7 @@ def update_mentee(mentee: Mentee, data: dict, version: str | int | None, by: Use
 def search_students(school_id: int, q: str) -> list[Student]:
     """Find a school's workshop participants whose names hold every word of `q`."""
     query = sa.select(Student).where(Student.school_id == school_id)
-    for word in q.split():
+    for word in search_text(q).split():
         query = query.where(_contains(word, Student.first_name, Student.last_names))
     return list(db.session.scalars(
         query.order_by(Student.last_names, Student.first_name).limit(STUDENT_SEARCH_LIMIT)

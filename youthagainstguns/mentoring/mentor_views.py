@@ -4,9 +4,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..audit.services import record
 from ..auth.decorators import role_required, staff_required
 from ..auth.models import Role
 from ..extensions import db
+from ..pages import render_audited
 from ..timeutil import today_lima
 from ..urls import absolute_url
 from . import forms, screening, services
@@ -48,7 +50,8 @@ def mine():
         gaps=screening_gaps(mentor, today), due=mentor_due_items(mentor, last_sessions, today),
         last_sessions=last_sessions,
         current=[m for m in mentor.matches if m.status in OPEN_MATCH_STATUSES],
-        past=[m for m in mentor.matches if m.status == MatchStatus.CLOSED],
+        past=[m for m in mentor.matches
+              if m.status == MatchStatus.CLOSED and services.mentor_may_read(m, today)],
     )
 
 
@@ -95,7 +98,8 @@ def mentor_detail(mentor_id: int):
     """Show a mentor's file: status, what is missing, screening records and matches."""
     mentor = services.get_mentor_or_404(mentor_id, for_user=current_user)
     today = today_lima()
-    return render_template(
+    record("mentor.view", mentor)
+    return render_audited(
         "mentoring/mentor_detail.html", mentor=mentor, today=today,
         status=mentor_status(mentor, today), gaps=screening_gaps(mentor, today),
         steps=SCREENING_STEPS,

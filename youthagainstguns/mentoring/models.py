@@ -1,17 +1,26 @@
 """Mentors' screening and training, mentees and guardian consent, matches and their sessions."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from ..dbtypes import UTCDateTime, enum_type
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import today_lima, utcnow
+from ..workshops.models import (
+    ANONYMISED_FIRST_NAME,
+    ANONYMISED_LABEL,
+    ANONYMISED_LAST_NAMES,
+    AlreadyAnonymisedError,
+)
 from .enums import (
+    OPEN_MATCH_STATUSES,
     TRANSITIONS,
     AlertKind,
     CheckResult,
@@ -23,7 +32,7 @@ from .enums import (
     ReferenceOutcome,
     SessionKind,
 )
-from .errors import MatchStateError
+from .errors import MatchStateError, MentoringError
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -75,6 +84,10 @@ class MentorProfile(db.Model):
     def can_manage(self, user: User) -> bool:
         """Only staff open and change mentors' files (a mentor reads their own on their page)."""
         return user.is_staff
+
+    def is_inactive_on(self, on: date) -> bool:
+        """Tell whether a coordinator had stood the mentor down by `on`."""
+        return self.inactive_since is not None and self.inactive_since <= on
 
 
 class MentorInterview(db.Model):
@@ -157,7 +170,8 @@ class Mentee(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     first_name: so.Mapped[str] = so.mapped_column(sa.String(80))
     last_names: so.Mapped[str] = so.mapped_column(sa.String(120))
-    date_of_birth: so.Mapped[date]
+    # None only once the record is anonymised.
+    date_of_birth: so.Mapped[date | None]
     school_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("schools.id"), index=True)
     district: so.Mapped[str] = so.mapped_column(sa.String(60))
     interests: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
@@ -171,6 +185,9 @@ class Mentee(db.Model):
     referred_on: so.Mapped[date]
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Set when names, birth date, guardian and notes were removed (on request or after the
+    # retention period); dates, durations and closure reasons stay for the program's figures.
+    anonymised_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     version_id: so.Mapped[int] = so.mapped_column(default=1)
 
     school: so.Mapped[School | None] = so.relationship()
@@ -189,18 +206,50 @@ class Mentee(db.Model):
         """Mentee records are staff-only, even for their mentor (who sees a summary)."""
         return user.is_staff
 
+    def can_edit(self, user: User) -> bool:
+        """Staff change (and pair) a mentee's record until it is anonymised: after that there
+        is nothing left to correct, and no name may be typed back in."""
+        return self.can_manage(user) and not self.is_anonymised
+
+    @property
+    def is_anonymised(self) -> bool:
+        """An anonymised mentee keeps dates and counts, but no name, guardian or notes."""
+        return self.anonymised_at is not None
+
     @property
     def full_name(self) -> str:
         """Return first name and last names."""
+        if self.is_anonymised:
+            return str(ANONYMISED_LABEL)
         return f"{self.first_name} {self.last_names}"
+
+    def anonymise(self, now: datetime | None = None) -> None:
+        """Remove the mentee's own personal fields and leave the programme; refuse a second
+        time, or while a match is open (close it first). The records under the mentee
+        (consents, matches, sessions) are the caller's to clear."""
+        if self.is_anonymised:
+            raise AlreadyAnonymisedError
+        if any(match.status in OPEN_MATCH_STATUSES for match in self.matches):
+            raise MentoringError(_l("Close the mentee's open match before anonymising."))
+        now = now or utcnow()
+        self.first_name, self.last_names = ANONYMISED_FIRST_NAME, ANONYMISED_LAST_NAMES
+        self.date_of_birth = None
+        self.guardian_name = self.guardian_relation = self.guardian_phone = ""
+        self.interests = self.preferences = ""
+        # The link to the workshop participant would name them through the roster.
+        self.student_id = None
+        self.archived_at = self.archived_at or now
+        self.anonymised_at = now
 
     def has_participation_consent(self, on: date) -> bool:
         """Tell whether a guardian's participation consent, not withdrawn, holds on `on`."""
         return any(c.covers_participation_on(on) for c in self.consents)
 
-    def age_on(self, on: date) -> int:
-        """Return the mentee's age in whole years on a date."""
+    def age_on(self, on: date) -> int | None:
+        """Return the mentee's age in whole years on a date (None once anonymised)."""
         born = self.date_of_birth
+        if born is None:
+            return None
         return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
@@ -262,6 +311,9 @@ class Match(db.Model):
     exit_notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
     # Whether the mentee should be offered a new mentor after closure.
     rematch: so.Mapped[bool | None]
+    # The mentee's first name when the match closed: all its mentor is shown of them afterwards,
+    # so that later changes to the mentee's record never reach a former mentor.
+    mentee_name_at_closure: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     closed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     version_id: so.Mapped[int] = so.mapped_column(default=1)
 
@@ -292,9 +344,27 @@ class Match(db.Model):
         """Only staff move a match through its lifecycle and record check-ins."""
         return user.is_staff
 
-    def can_log_session(self, user: User) -> bool:
-        """Only the match's own mentor logs sessions, and only while it is active."""
-        return self.is_mentor(user) and self.status == MatchStatus.ACTIVE
+    def can_log_session(self, user: User, on: date | None = None) -> bool:
+        """Only the match's own mentor logs sessions, only while it is active and they are not
+        inactive."""
+        return (self.is_mentor(user) and self.status == MatchStatus.ACTIVE
+                and not self.mentor.is_inactive_on(on or today_lima()))
+
+    def mentor_may_read(self, on: date, closure_days: int) -> bool:
+        """Tell whether the mentor may still read the match on `on`: while it is open, and for
+        `closure_days` days after it closed."""
+        return (self.status != MatchStatus.CLOSED
+                or on <= self.closed_on + timedelta(days=closure_days))
+
+    def mentee_for(self, user: User, on: date) -> MenteeSummary:
+        """Return what `user` is shown of the mentee on `on`: staff, and the mentor of an open
+        match, the name, age and school read now; a closed match's mentor the first name as
+        it was at closure, and nothing else."""
+        if self.status == MatchStatus.CLOSED and not user.is_staff:
+            return MenteeSummary(self.mentee_name_at_closure or "—")
+        mentee = self.mentee
+        return MenteeSummary(mentee.full_name, mentee.age_on(on),
+                             mentee.school.name if mentee.school else None)
 
     def check_move(self, action: str) -> None:
         """Raise MatchStateError unless the match's status allows `action` (see TRANSITIONS)."""
@@ -323,12 +393,22 @@ class Match(db.Model):
               exit_notes: str, rematch: bool, by: User) -> None:
         """Close an open match with its reason and whether the mentee gets a new mentor."""
         self._move("close")
+        self.mentee_name_at_closure = self.mentee.first_name
         self.closed_on, self.closure_type, self.closure_reason = closed_on, closure_type, reason
         self.exit_notes, self.rematch, self.closed_by_id = exit_notes, rematch, by.id
 
     def _move(self, action: str) -> None:
         self.check_move(action)
         self.status = TRANSITIONS[action][1]
+
+
+@dataclass(frozen=True)
+class MenteeSummary:
+    """What a match page shows of its mentee; age and school are None when not to be shown."""
+
+    name: str
+    age: int | None = None
+    school: str | None = None
 
 
 class MentoringSession(db.Model):

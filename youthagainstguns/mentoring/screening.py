@@ -13,6 +13,7 @@ from ..audit.services import record
 from ..auth.models import Role, User
 from ..auth.services import create_password_link, create_user
 from ..extensions import db
+from ..text import search_text
 from .errors import MentoringError
 from .models import Match, Mentee, MentorProfile
 from .services import assign_fields
@@ -27,8 +28,8 @@ def mentors_query(q: str = "") -> sa.Select:
     query = (sa.select(MentorProfile).join(MentorProfile.user)
              .options(joinedload(MentorProfile.user), *screening_loads())
              .order_by(User.full_name, MentorProfile.id))
-    if q:
-        query = query.where(User.full_name.icontains(q, autoescape=True))
+    if words := search_text(q):
+        query = query.where(User.full_name.icontains(words, autoescape=True))
     return query
 
 

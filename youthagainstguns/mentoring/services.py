@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -21,7 +21,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..i18n import format_date
 from ..mail_models import MailKind
-from ..timeutil import to_lima
+from ..timeutil import to_lima, today_lima
 from ..urls import absolute_url
 from .enums import (
     OPEN_MATCH_STATUSES,
@@ -83,8 +83,8 @@ MENTEE_NEEDS: Needs = {
     "view": (Mentee.can_manage, (
         joinedload(Mentee.school), joinedload(Mentee.student), selectinload(Mentee.consents),
         selectinload(Mentee.matches).joinedload(Match.mentor).joinedload(MentorProfile.user))),
-    "edit": (Mentee.can_manage, ()),
-    "pair": (Mentee.can_manage, (selectinload(Mentee.consents), selectinload(Mentee.matches))),
+    "edit": (Mentee.can_edit, ()),
+    "pair": (Mentee.can_edit, (selectinload(Mentee.consents), selectinload(Mentee.matches))),
 }
 # Consents and alerts belong to the mentee's record: whoever may manage it may handle them.
 CONSENT_NEEDS: Needs = {
@@ -116,10 +116,23 @@ SESSION_NEEDS: Needs = {
 }
 
 
-def _get_or_404(model, item_id: int, for_user: User, needs: Needs, need: str):
+def mentor_may_read(match: Match, today: date | None = None) -> bool:
+    """Tell whether the match's mentor may still open it: while it is open and for
+    MATCH_CLOSURE_ACCESS_DAYS days after it closed."""
+    return match.mentor_may_read(today or today_lima(),
+                                 current_app.config["MATCH_CLOSURE_ACCESS_DAYS"])
+
+
+def _gone_for(match: Match, user: User) -> bool:
+    """Once the closure period is over, the match no longer exists for its mentor."""
+    return match.is_mentor(user) and not mentor_may_read(match)
+
+
+def _get_or_404(model, item_id: int, for_user: User, needs: Needs, need: str,
+                match_of: Callable | None = None):
     allowed, options = needs[need]
     item = db.session.scalar(sa.select(model).where(model.id == item_id).options(*options))
-    if item is None:
+    if item is None or (match_of is not None and _gone_for(match_of(item), for_user)):
         abort(404)
     if not allowed(item, for_user):
         abort(403)
@@ -142,14 +155,17 @@ def get_consent_or_404(consent_id: int, *, for_user: User, need: str = "edit") -
 
 
 def get_match_or_404(match_id: int, *, for_user: User, need: str = "view") -> Match:
-    """Fetch a match, 404 if missing, 403 if `for_user` lacks the right `need`."""
-    return _get_or_404(Match, match_id, for_user, MATCH_NEEDS, need)
+    """Fetch a match, 404 if missing (or, for its mentor, closed longer than the closure
+    period), 403 if `for_user` lacks the right `need`."""
+    return _get_or_404(Match, match_id, for_user, MATCH_NEEDS, need, match_of=lambda m: m)
 
 
 def get_session_or_404(session_id: int, *, for_user: User,
                        need: str = "view") -> MentoringSession:
-    """Fetch a session log, 404 if missing, 403 if `for_user` lacks the right `need`."""
-    return _get_or_404(MentoringSession, session_id, for_user, SESSION_NEEDS, need)
+    """Fetch a session log, 404 if missing (or, for the mentor, its match closed longer than
+    the closure period), 403 if `for_user` lacks the right `need`."""
+    return _get_or_404(MentoringSession, session_id, for_user, SESSION_NEEDS, need,
+                       match_of=lambda s: s.match)
 
 
 def get_alert_or_404(alert_id: int, *, for_user: User, need: str = "view") -> SafeguardingAlert:
@@ -291,7 +307,7 @@ def log_session(match: Match, by: User, *, held_on: date, duration_minutes: int,
                 kind: SessionKind, activity: str, notes: str, concern: bool,
                 concern_details: str, now: datetime) -> MentoringSession:
     """Log a meeting of the mentor's own active match; a concern alerts coordinators at once."""
-    if not match.can_log_session(by):
+    if not match.can_log_session(by, to_lima(now).date()):
         raise MentoringError(_("Sessions can be logged only for your own active matches."))
     _validate_session(match, held_on, duration_minutes, now)
     session = MentoringSession(
@@ -309,9 +325,19 @@ def log_session(match: Match, by: User, *, held_on: date, duration_minutes: int,
 
 
 def can_edit_session(session: MentoringSession, user: User, now: datetime) -> bool:
-    """The mentor who owns the match may edit a log up to 7 days after writing it."""
+    """The mentor who owns the match may edit a log up to 7 days after writing it, while the
+    match is open: after closure the notes are theirs to read only."""
     age = (to_lima(now).date() - to_lima(session.created_at).date()).days
-    return session.match.mentor.user_id == user.id and age <= EDIT_WINDOW_DAYS
+    return (session.match.mentor.user_id == user.id and age <= EDIT_WINDOW_DAYS
+            and session.match.status != MatchStatus.CLOSED)
+
+
+def edit_refusal(session: MentoringSession) -> str:
+    """Say why a log can no longer be edited."""
+    if session.match.status == MatchStatus.CLOSED:
+        return _("This match is already closed.")
+    return _("This log can no longer be edited: logs can be changed for %(days)d days after "
+             "they are written.", days=EDIT_WINDOW_DAYS)
 
 
 def edit_session(session: MentoringSession, by: User, *, held_on: date, duration_minutes: int,
@@ -319,8 +345,7 @@ def edit_session(session: MentoringSession, by: User, *, held_on: date, duration
                  concern_details: str, now: datetime) -> None:
     """Correct a log within the edit window; a concern, once raised, cannot be taken back."""
     if not can_edit_session(session, by, now):
-        raise MentoringError(_("This log can no longer be edited: logs can be changed for "
-                               "%(days)d days after they are written.", days=EDIT_WINDOW_DAYS))
+        raise MentoringError(edit_refusal(session))
     _validate_session(session.match, held_on, duration_minutes, now)
     newly_concerned = concern and not session.safeguarding_concern
     session.held_on, session.duration_minutes, session.kind = held_on, duration_minutes, kind

@@ -11,7 +11,6 @@ from ..pages import render_audited
 from ..timeutil import today_lima, utcnow
 from . import forms, services
 from .blueprint import apply_form, bp, form_page, show_error
-from .enums import MatchStatus
 from .errors import MentoringError
 
 
@@ -20,8 +19,10 @@ from .errors import MentoringError
 def session_new(match_id: int):
     """Let a mentor log a session of their own active match."""
     match = services.get_match_or_404(match_id, for_user=current_user, need="log")
-    if match.status != MatchStatus.ACTIVE:
-        flash(_("Sessions can be logged only for active matches."), "error")
+    if not match.can_log_session(current_user):
+        flash(_("Your mentor file is inactive, so you cannot log sessions. Please contact the "
+                "coordinator.") if match.mentor.is_inactive_on(today_lima())
+              else _("Sessions can be logged only for active matches."), "error")
         return redirect(url_for(".match_detail", match_id=match.id))
     form = forms.SessionForm()
     if request.method == "GET":
@@ -50,6 +51,7 @@ def session_detail(session_id: int):
     record("session.view", session)
     return render_audited(
         "mentoring/session_detail.html", session=session, alerts=alerts,
+        mentee=session.match.mentee_for(current_user, today_lima()),
         can_edit=services.can_edit_session(session, current_user, utcnow()),
     )
 
@@ -60,8 +62,7 @@ def session_edit(session_id: int):
     """Let a mentor correct their own log within 7 days of writing it."""
     session = services.get_session_or_404(session_id, for_user=current_user, need="edit")
     if not services.can_edit_session(session, current_user, utcnow()):
-        flash(_("This log can no longer be edited: logs can be changed for %(days)d days "
-                "after they are written.", days=services.EDIT_WINDOW_DAYS), "error")
+        flash(services.edit_refusal(session), "error")
         return redirect(url_for(".session_detail", session_id=session.id))
     form = forms.SessionForm(obj=session)
     detail_url = url_for(".session_detail", session_id=session.id)
@@ -70,4 +71,5 @@ def session_edit(session_id: int):
                                             **form.session_data()),
         _("The session was saved."), detail_url)
     return done or form_page(form, _("Edit session"), detail_url,
-                             lead=_("with %(name)s", name=session.match.mentee.full_name))
+                             lead=_("with %(name)s", name=session.match.mentee_for(
+                                 current_user, today_lima()).name))

@@ -124,7 +124,7 @@ def screening_gaps(mentor: MentorProfile, on: date) -> list[Gap]:
 def mentor_status(mentor: MentorProfile, on: date) -> MentorStatus:
     """Derive the mentor's status on `on`; inactive beats expired beats active beats screening."""
     decision = latest_decision(mentor)
-    if mentor.inactive_since is not None and mentor.inactive_since <= on:
+    if mentor.is_inactive_on(on):
         return MentorStatus.INACTIVE
     if decision is not None and not decision.approved:
         return MentorStatus.INACTIVE

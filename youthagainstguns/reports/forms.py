@@ -1,13 +1,14 @@
 """The report chooser: a school and a period."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Optional, ValidationError
+
+from ..forms import AppForm
 
 MAX_PERIOD_DAYS = 366
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(AppForm):
     """Choose a school (staff only) and the first and last day of the period."""
 
     class Meta:

@@ -1,11 +1,11 @@
 """Forms for schools, venues and their blackout dates."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..extensions import db
+from ..forms import AppForm
 from .districts import district_choices
 from .models import School, VenueKind
 
@@ -13,7 +13,7 @@ PHONE_PATTERN = Regexp(r"^[0-9+()\- ]{6,30}$",
                        message=_l("Write only digits, spaces and + ( ) -."))
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(AppForm):
     """Create or edit a school or community centre."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
@@ -43,7 +43,7 @@ class SchoolForm(FlaskForm):
             raise ValidationError(_l("Another venue already has this code."))
 
 
-class SchoolFilterForm(FlaskForm):
+class SchoolFilterForm(AppForm):
     """The search and filters above the list of venues (GET, no CSRF)."""
 
     class Meta:
@@ -60,7 +60,7 @@ class SchoolFilterForm(FlaskForm):
         self.district.choices = [("", _l("All districts"))] + district_choices()
 
 
-class BlackoutForm(FlaskForm):
+class BlackoutForm(AppForm):
     """Days a venue cannot host workshops."""
 
     starts_on = DateField(_l("From"), validators=[DataRequired()])

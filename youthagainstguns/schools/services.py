@@ -7,6 +7,7 @@ from flask import abort
 from ..audit.services import record
 from ..auth.models import User
 from ..extensions import db
+from ..text import search_text
 from ..timeutil import utcnow
 from .districts import DISTRICTS
 from .models import BlackoutDate, School, VenueKind
@@ -24,8 +25,7 @@ def school_query(*, q: str | None = None, kind: str | None = None,
                  district: str | None = None, include_archived: bool = False) -> sa.Select:
     """Return the select for the venue list; unknown filter values are ignored."""
     query = sa.select(School).order_by(School.name, School.id)
-    if q and q.strip():
-        words = q.strip()
+    if words := search_text(q):
         query = query.where(sa.or_(*(column.icontains(words, autoescape=True) for column in (
             School.name, School.district, School.official_code))))
     if kind in {k.value for k in VenueKind}:

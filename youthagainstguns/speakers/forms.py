@@ -1,7 +1,6 @@
 """Forms for speakers: profile, restricted identity, vetting, conditions, unavailability."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,13 +13,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..extensions import db
-from ..forms import CheckboxListField
+from ..forms import AppForm, CheckboxListField
 from ..schools.districts import district_choices
 from ..schools.forms import PHONE_PATTERN
 from .models import Speaker, VettingDecision
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(AppForm):
     """Create or edit a speaker. Legal identity fields are for staff eyes only."""
 
     alias = StringField(
@@ -80,7 +79,7 @@ class SpeakerForm(FlaskForm):
         return valid
 
 
-class SpeakerFilterForm(FlaskForm):
+class SpeakerFilterForm(AppForm):
     """The search and filter above the speakers list (GET, no CSRF)."""
 
     class Meta:
@@ -93,7 +92,7 @@ class SpeakerFilterForm(FlaskForm):
     ])
 
 
-class UnavailabilityForm(FlaskForm):
+class UnavailabilityForm(AppForm):
     """A period, in Lima time, in which the speaker cannot give workshops."""
 
     starts_at = DateTimeLocalField(_l("From"), validators=[DataRequired()])

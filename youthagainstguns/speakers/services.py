@@ -11,6 +11,7 @@ from ..auth.models import User
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..schools.districts import DISTRICTS
+from ..text import search_text
 from ..timeutil import today_lima, utcnow
 from .models import Speaker, SpeakerExcludedDistrict, SpeakerUnavailability, VettingDecision
 
@@ -55,8 +56,7 @@ def get_speaker_or_404(speaker_id: int, *, for_user: User, need: str = "identity
 def speaker_query(*, q: str | None = None, show: str | None = None) -> sa.Select:
     """Return the select for the speakers list: search by alias or topic, filter by state."""
     query = sa.select(Speaker).order_by(Speaker.alias)
-    if q and q.strip():
-        words = q.strip()
+    if words := search_text(q):
         query = query.where(sa.or_(Speaker.alias.icontains(words, autoescape=True),
                                    Speaker.topics.icontains(words, autoescape=True)))
     if show == "archived":
@@ -162,13 +162,29 @@ def delete_unavailability(period: SpeakerUnavailability) -> None:
     db.session.flush()
 
 
+class SpeakerTaken(ValueError):
+    """The speaker already has another account; one speaker has one account."""
+
+
+def other_account_of(speaker_id: int, user_id: int | None) -> User | None:
+    """Return the account, other than `user_id`, that the speaker is linked to, if any."""
+    return db.session.scalar(sa.select(User).join(Speaker, Speaker.user_id == User.id).where(
+        Speaker.id == speaker_id, User.id != (user_id or -1)))
+
+
 def link_speaker(user: User, speaker_id: int | None) -> None:
-    """Make `user` the account of the given speaker (or of none)."""
+    """Make `user` the account of the given speaker (or of none).
+
+    Raise SpeakerTaken if another account holds the speaker: moving it would silently cut
+    that account off (the form says so next to the field first).
+    """
     db.session.execute(
         sa.update(Speaker).where(Speaker.user_id == user.id).values(user_id=None)
     )
     if speaker_id:
-        db.session.execute(
-            sa.update(Speaker).where(Speaker.id == speaker_id).values(user_id=user.id)
-        )
+        linked = db.session.execute(
+            sa.update(Speaker).where(Speaker.id == speaker_id, Speaker.user_id.is_(None))
+            .values(user_id=user.id))
+        if linked.rowcount != 1:
+            raise SpeakerTaken(speaker_id)
     db.session.expire(user, ["speaker"])

@@ -4,12 +4,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..audit.services import record
 from ..auth.decorators import role_required
 from ..extensions import db
+from ..pages import render_audited
 from . import services
 from .blueprint import VIEWERS, bp
 from .forms import WalkInForm, attendance_form
@@ -37,19 +39,21 @@ def _taking_attendance(view: Callable) -> Callable:
 @_taking_attendance
 def attendance(workshop: Workshop):
     """Take or correct attendance; after closing only staff may, and each change is audited."""
-    form = attendance_form(workshop.roster)
+    entries = services.roster_entries(workshop, current_user)
+    form = attendance_form(entries)
     if form.validate_on_submit():
-        changed = services.save_attendance(workshop, form.marks(), current_user)
+        changed = services.save_attendance(workshop, entries, form.marks(), current_user)
         db.session.commit()
         flash(_("Attendance saved (%(n)d changes).", n=changed), "success")
         return redirect(url_for("workshops.attendance", workshop_id=workshop.id))
-    return _render(workshop, form, WalkInForm(prefix="walkin", formdata=None))
+    return _render(workshop, entries, form, WalkInForm(prefix="walkin", formdata=None))
 
 
-def _render(workshop: Workshop, form, walk_in: WalkInForm, status: int = 200):
-    return render_template(
-        "workshops/attendance.html", workshop=workshop, form=form, walk_in=walk_in,
-        summary=services.attendance_summary(workshop.roster),
+def _render(workshop: Workshop, entries, form, walk_in: WalkInForm, status: int = 200):
+    record("attendance.view", workshop, f"{len(entries)} students")
+    return render_audited(
+        "workshops/attendance.html", workshop=workshop, entries=entries, form=form,
+        walk_in=walk_in, summary=services.attendance_summary(entries),
         closed=workshop.status == WorkshopStatus.CLOSED,
         can_walk_in=workshop.status != WorkshopStatus.CLOSED), status
 
@@ -74,4 +78,5 @@ def walk_in(workshop: Workshop):
             return redirect(url_for("workshops.attendance", workshop_id=workshop.id)
                             + "#walk-in")
     # Nothing was written: the checks that failed come before any change.
-    return _render(workshop, attendance_form(workshop.roster), form, 422)
+    entries = services.roster_entries(workshop, current_user)
+    return _render(workshop, entries, attendance_form(entries), form, 422)

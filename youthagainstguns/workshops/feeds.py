@@ -9,6 +9,7 @@ import sqlalchemy.orm as so
 
 from ..audit.services import record
 from ..auth.models import Role, User
+from ..auth.services import token_hash
 from ..extensions import db
 from ..speakers.models import Speaker
 from ..timeutil import utcnow
@@ -20,41 +21,42 @@ FEED_HISTORY = timedelta(days=180)
 FEED_LIMIT = 1000
 
 
+def _live() -> sa.ColumnElement[bool]:
+    """The condition on a feed (joined to its owner) that it still works: not revoked, made
+    since the owner last set a password, and the owner active in a role that has feeds."""
+    return sa.and_(CalendarFeed.revoked_at.is_(None), User.active.is_(True),
+                   User.role.in_(FEED_ROLES),
+                   sa.or_(User.password_changed_at.is_(None),
+                          CalendarFeed.created_at >= User.password_changed_at))
+
+
 def current_feed(user: User) -> CalendarFeed | None:
-    """Return the user's active feed, if they made one."""
-    return db.session.scalar(sa.select(CalendarFeed).where(
-        CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None))
-        .order_by(CalendarFeed.id.desc()).limit(1))
+    """Return the user's working feed, if they made one."""
+    return db.session.scalar(sa.select(CalendarFeed).join(CalendarFeed.user)
+                             .where(CalendarFeed.user_id == user.id, _live())
+                             .order_by(CalendarFeed.id.desc()).limit(1))
 
 
-def feed_url(feed: CalendarFeed | None) -> str | None:
-    """Return the absolute, secret URL of a feed, at the public address."""
-    if feed is None:
-        return None
-    return absolute_url("workshops.feed", feed_token=feed.token)
-
-
-def regenerate_feed(user: User) -> CalendarFeed:
-    """Revoke the user's feed URLs and issue a new secret one."""
+def regenerate_feed(user: User) -> str:
+    """Revoke the user's feed URLs and issue a new one; return its URL, which only its owner
+    sees, once: only the token's hash is kept."""
     now = utcnow()
     db.session.execute(sa.update(CalendarFeed)
                        .where(CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None))
                        .values(revoked_at=now))
-    feed = CalendarFeed(user_id=user.id, token=secrets.token_urlsafe(32))
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed(user_id=user.id, token_hash=token_hash(token), created_at=now)
     db.session.add(feed)
     db.session.flush()
     record("calendar_feed.regenerate", feed, f"user {user.id}")
-    return feed
+    return absolute_url("workshops.feed", feed_token=token)
 
 
 def feed_for_token(token: str) -> CalendarFeed | None:
-    """Return the active feed with this token whose owner may still have one."""
-    feed = db.session.scalar(sa.select(CalendarFeed).options(so.joinedload(CalendarFeed.user))
-                             .where(CalendarFeed.token == token,
-                                    CalendarFeed.revoked_at.is_(None)))
-    if feed is None or not feed.user.active or feed.user.role not in FEED_ROLES:
-        return None
-    return feed
+    """Return the working feed with this token, or None."""
+    return db.session.scalar(sa.select(CalendarFeed).join(CalendarFeed.user)
+                             .options(so.contains_eager(CalendarFeed.user))
+                             .where(CalendarFeed.token_hash == token_hash(token), _live()))
 
 
 def feed_workshops(user: User) -> list[Workshop]:

@@ -7,7 +7,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -25,7 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..extensions import db
-from ..forms import CheckboxListField, VersionedForm
+from ..forms import AppForm, CheckboxListField, VersionedForm
 from ..schools.districts import district_choices
 from ..schools.models import School
 from ..schools.services import school_choices
@@ -105,7 +104,7 @@ class WorkshopForm(VersionedForm):
         return True
 
 
-class WorkshopFilterForm(FlaskForm):
+class WorkshopFilterForm(AppForm):
     """Filters above the list and the calendar (GET, no CSRF)."""
 
     class Meta:
@@ -144,13 +143,13 @@ class WorkshopFilterForm(FlaskForm):
             date_from=self.value("date_from"), date_to=self.value("date_to"))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(AppForm):
     reason = TextAreaField(_l("Reason for cancelling"),
                            validators=[DataRequired(), Length(max=300)])
     submit = SubmitField(_l("Cancel the workshop"))
 
 
-class RosterUploadForm(FlaskForm):
+class RosterUploadForm(AppForm):
     file = FileField(_l("Class list (CSV)"), validators=[
         FileRequired(message=_l("Choose a CSV file.")),
         FileAllowed(["csv", "txt"], message=_l("The file must be a .csv file.")),
@@ -159,7 +158,7 @@ class RosterUploadForm(FlaskForm):
     submit = SubmitField(_l("Preview"))
 
 
-class RosterConfirmForm(FlaskForm):
+class RosterConfirmForm(AppForm):
     token = HiddenField()
     acknowledge = BooleanField(_l("Raise the capacity to fit everyone"))
     ack_reason = StringField(_l("Why is a larger group acceptable?"),
@@ -167,7 +166,7 @@ class RosterConfirmForm(FlaskForm):
     submit = SubmitField(_l("Import these students"))
 
 
-class StudentForm(FlaskForm):
+class StudentForm(AppForm):
     """One student typed by hand, or a walk-in at the door."""
 
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
@@ -192,10 +191,10 @@ class WalkInForm(StudentForm):
     submit = SubmitField(_l("Add walk-in"))
 
 
-def attendance_form(entries: Sequence[RosterEntry]) -> FlaskForm:
+def attendance_form(entries: Sequence[RosterEntry]) -> AppForm:
     """Build a form with one present/late/excused/absent choice per roster line."""
 
-    class AttendanceForm(FlaskForm):
+    class AttendanceForm(AppForm):
         all_present = SubmitField(_l("All present"))
         submit = SubmitField(_l("Save attendance"))
 

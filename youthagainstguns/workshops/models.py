@@ -98,6 +98,9 @@ class Workshop(db.Model):
     cancel_reason: so.Mapped[str | None] = so.mapped_column(sa.String(300))
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # The start time the 24-hour reminder was mailed for (set with a conditional UPDATE by
+    # workshops/reminders.py); a reschedule makes it differ from starts_at, and re-arms it.
+    reminder_sent_for: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     version_id: so.Mapped[int] = so.mapped_column(default=1)
 
     venue: so.Mapped[School] = so.relationship()
@@ -207,6 +210,20 @@ class Workshop(db.Model):
         self.status = target
 
 
+# What an anonymised person's name columns hold (so that every list, sheet and CSV that reads
+# them shows no name); pages show ANONYMISED_LABEL through `full_name` instead.
+ANONYMISED_FIRST_NAME, ANONYMISED_LAST_NAMES = "—", "Participante anonimizado"
+ANONYMISED_LABEL = _l("Anonymised participant")
+
+
+class AlreadyAnonymisedError(ValueError):
+    """A record was anonymised already; nothing is left to remove."""
+
+    def __init__(self):
+        # Lazy: raised by the monthly job too, where there is no request to translate for.
+        super().__init__(_l("This record was already anonymised."))
+
+
 class Student(db.Model):
     """A young person on a school roster. Minimal data: no national ID, no contact."""
 
@@ -221,6 +238,9 @@ class Student(db.Model):
     # The school's own code for the student, if it gives one.
     student_code: so.Mapped[str | None] = so.mapped_column(sa.String(30))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Set when the names and code were removed (on request or after the retention period);
+    # attendance and certificates stay, so counts and verification still hold.
+    anonymised_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     school: so.Mapped[School] = so.relationship()
 
@@ -228,9 +248,24 @@ class Student(db.Model):
         return f"<Student {self.id}>"
 
     @property
+    def is_anonymised(self) -> bool:
+        """An anonymised student keeps attendance and certificates, but no name."""
+        return self.anonymised_at is not None
+
+    @property
     def full_name(self) -> str:
         """Return first name and last names as written on a certificate."""
+        if self.is_anonymised:
+            return str(ANONYMISED_LABEL)
         return f"{self.first_name} {self.last_names}"
+
+    def anonymise(self, now: datetime | None = None) -> None:
+        """Remove the names and school code for good; refuse a second time."""
+        if self.is_anonymised:
+            raise AlreadyAnonymisedError
+        self.first_name, self.last_names = ANONYMISED_FIRST_NAME, ANONYMISED_LAST_NAMES
+        self.student_code = None
+        self.anonymised_at = now or utcnow()
 
 
 class RosterEntry(db.Model):
@@ -281,13 +316,16 @@ class ConflictAcknowledgement(db.Model):
 
 
 class CalendarFeed(db.Model):
-    """A secret, revocable iCalendar URL; what it lists follows from its owner's role."""
+    """A secret, revocable iCalendar URL; what it lists follows from its owner's role.
+
+    Only the token's hash is kept, like a password link's: the URL is shown once, when made.
+    """
 
     __tablename__ = "calendar_feeds"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
-    token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
@@ -309,3 +347,17 @@ def documents_visible_to(user: User) -> sa.ColumnElement[bool]:
                                  RosterEntry.student_id == Student.id,
                                  Student.school_id == user.school_id)
     return sa.or_(Workshop.venue_id == user.school_id, attended)
+
+
+def pupils_visible_to(user: User) -> sa.ColumnElement[bool]:
+    """Return the condition on Student for the pupils `user` may see and mark on a workshop's
+    pages: staff every one; a school contact their own school's, even at a workshop they host
+    for another school; anyone else none.
+
+    The one statement of this rule: roster page, CSV, sign-in sheet and attendance use it.
+    """
+    if user.is_staff:
+        return sa.true()
+    if user.role != Role.SCHOOL or user.school_id is None:
+        return sa.false()
+    return Student.school_id == user.school_id

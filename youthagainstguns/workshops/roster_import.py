@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..text import normalise
+from ..text import CONTROL_CHARACTERS, normalise
 from .models import RosterEntry, Student
 
 MAX_ROWS = 2000
@@ -44,7 +44,6 @@ FIELD_LABELS = {
 }
 TEMPLATE_HEADER = ("nombres", "apellidos", "grado", "seccion", "codigo")
 TEMPLATE_EXAMPLE = ("María José", "Quispe Huamán", "4.º secundaria", "B", "")
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -130,22 +129,50 @@ def parse(data: bytes) -> ParsedRoster:
     if not header_line:
         return _file_error(_("The file is empty."))
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns, header_errors = _columns(next(reader))
-    if header_errors:
-        return ParsedRoster(errors=header_errors)
+    # strict: a quotation mark left open is an error, not a cell that swallows the file.
+    records = _records(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                                  strict=True))
     result, count = ParsedRoster(), 0
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
-        count += 1
-        if count > MAX_ROWS:
-            return _file_error(_("The file has more than %(n)d students. Split it in parts.",
-                                 n=MAX_ROWS))
-        _read_row(reader.line_num, cells, columns, result)
+    try:
+        columns, header_errors = _columns(next(records, (1, []))[1])
+        if header_errors:
+            return ParsedRoster(errors=header_errors)
+        for line, cells in records:
+            if not any(c.strip() for c in cells):
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                return _file_error(_("The file has more than %(n)d students. Split it in parts.",
+                                     n=MAX_ROWS))
+            _read_row(line, cells, columns, result)
+    except UnreadableLine as error:
+        result.errors.append(RowError(error.line, "file", _(
+            "This line cannot be read: a quotation mark is left open or a cell is far too long. "
+            "Correct it in the spreadsheet and save it as CSV again.")))
     if not result.rows and not result.errors:
         result.errors.append(RowError(0, "file", _("The file has no students.")))
     return result
+
+
+class UnreadableLine(Exception):
+    """A record the CSV reader cannot split into cells; `line` is where it starts."""
+
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def _records(reader) -> Iterator[tuple[int, list[str]]]:
+    """Yield each record with the line it starts on; raise UnreadableLine on a broken one."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # an open quotation mark, or a cell over the size limit
+            raise UnreadableLine(line) from error
+        yield line, cells
 
 
 def _file_error(problem: str) -> ParsedRoster:
@@ -182,7 +209,7 @@ def _read_row(line: int, cells: list[str], columns: dict[str, int],
         elif len(value) > MAX_LENGTHS[name]:
             errors.append(RowError(line, name, _("Longer than %(n)d characters.",
                                                  n=MAX_LENGTHS[name])))
-        elif CONTROL_CHARS.search(value):
+        elif CONTROL_CHARACTERS.search(value):
             errors.append(RowError(line, name, _("Contains characters that are not allowed.")))
         values[name] = value
     if errors:

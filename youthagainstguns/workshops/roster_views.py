@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,7 +21,7 @@ from ..timeutil import utcnow
 from . import roster_import, services
 from .blueprint import VIEWERS, bp
 from .forms import RosterConfirmForm, RosterUploadForm, StudentForm
-from .models import AttendanceStatus, RosterEntry, Workshop
+from .models import AttendanceStatus, Workshop
 from .services import get_workshop_or_404
 
 
@@ -115,7 +115,7 @@ def roster_csv(workshop_id: int):
               _("Student code"), _("Attendance")]
     rows = [[n, e.student.first_name, e.student.last_names, e.student.grade, e.student.section,
              e.student.student_code or "", e.status.label if e.status else ""]
-            for n, e in enumerate(services.roster_entries(workshop), start=1)]
+            for n, e in enumerate(services.roster_entries(workshop, current_user), start=1)]
     record("roster.export", workshop, f"{len(rows)} students, CSV")
     db.session.commit()
     return _csv_response(to_csv(header, rows), f"taller-{workshop.id}-lista.csv")
@@ -145,9 +145,7 @@ def add_student(workshop: Workshop):
 @_with_open_roster
 def remove_entry(workshop: Workshop, entry_id: int):
     """Take one student off the roster, freeing the seat."""
-    entry = db.session.get(RosterEntry, entry_id)
-    if entry is None or entry.workshop_id != workshop.id:
-        abort(404)
+    entry = services.get_entry_or_404(workshop, entry_id, for_user=current_user)
     if EmptyForm().validate_on_submit():
         services.remove_entry(workshop, entry)
         db.session.commit()
@@ -160,7 +158,7 @@ def remove_entry(workshop: Workshop, entry_id: int):
 def sign_in_sheet(workshop_id: int):
     """Print the roster with boxes to tick and sign, for venues without connectivity."""
     workshop = get_workshop_or_404(workshop_id, for_user=current_user, need="roster")
-    entries = services.roster_entries(workshop)
+    entries = services.roster_entries(workshop, current_user)
     pdf = render_pdf(
         "workshops/sign_in_sheet.html", lang=get_locale().language,
         title=workshop.title, date=format_date(workshop.starts_at),

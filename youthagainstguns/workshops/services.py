@@ -25,20 +25,22 @@ from .models import (
     Workshop,
     WorkshopStateError,
     WorkshopStatus,
+    pupils_visible_to,
     workshop_speakers,
 )
 from .roster_import import PlannedRow, RosterRow, plan
 
 # Need → (the rule, what the pages asking for it read of the workshop, loaded with it).
-# "view" is the workshop page: facts, speakers, roster with students, accepted warnings.
-_ROSTER = so.selectinload(Workshop.roster).joinedload(RosterEntry.student)
+# "view" is the workshop page: facts, speakers, roster counts, accepted warnings; the students
+# a user may see come from `roster_entries`.
+_ROSTER = so.selectinload(Workshop.roster)
 NEEDS: dict[str, tuple[Callable[[Workshop, User], bool], Sequence]] = {
     "view": (Workshop.can_view, (
         so.joinedload(Workshop.venue), so.selectinload(Workshop.speakers), _ROSTER,
         so.selectinload(Workshop.acknowledgements).joinedload(ConflictAcknowledgement.by))),
     "edit": (Workshop.can_edit, ()),
     "roster": (Workshop.can_manage_roster, ()),
-    "attendance": (Workshop.can_take_attendance, (so.joinedload(Workshop.venue), _ROSTER)),
+    "attendance": (Workshop.can_take_attendance, (so.joinedload(Workshop.venue),)),
     "documents": (Workshop.can_view_documents, ()),
 }
 
@@ -281,11 +283,26 @@ def add_one_student(workshop: Workshop, row: RosterRow, by: User, *, walk_in: bo
            f"entry {entry.id}, student {entry.student_id}")
 
 
-def roster_entries(workshop: Workshop) -> list[RosterEntry]:
-    """Return the roster in order with students loaded in one query."""
+def _visible_entries(workshop: Workshop, for_user: User) -> sa.Select:
+    return (sa.select(RosterEntry).join(RosterEntry.student)
+            .options(so.contains_eager(RosterEntry.student))
+            .where(RosterEntry.workshop_id == workshop.id, pupils_visible_to(for_user)))
+
+
+def roster_entries(workshop: Workshop, for_user: User) -> list[RosterEntry]:
+    """Return, in roster order and with their students, the lines `for_user` may see: all
+    for staff, only their own school's pupils for a school contact (a host venue too)."""
     return list(db.session.scalars(
-        sa.select(RosterEntry).options(so.joinedload(RosterEntry.student))
-        .where(RosterEntry.workshop_id == workshop.id).order_by(RosterEntry.position)))
+        _visible_entries(workshop, for_user).order_by(RosterEntry.position, RosterEntry.id)))
+
+
+def get_entry_or_404(workshop: Workshop, entry_id: int, *, for_user: User) -> RosterEntry:
+    """Fetch a line of this workshop's roster that `for_user` may see, else 404."""
+    entry = db.session.scalar(_visible_entries(workshop, for_user)
+                              .where(RosterEntry.id == entry_id))
+    if entry is None:
+        abort(404)
+    return entry
 
 
 def remove_entry(workshop: Workshop, entry: RosterEntry) -> None:
@@ -303,11 +320,13 @@ def _mark(entry: RosterEntry, status: AttendanceStatus, by: User, at: datetime) 
     entry.marked_at = at
 
 
-def save_attendance(workshop: Workshop, marks: dict[int, AttendanceStatus], by: User) -> int:
-    """Record the marks that changed; after closing, audit each change old → new."""
+def save_attendance(workshop: Workshop, entries: Iterable[RosterEntry],
+                    marks: dict[int, AttendanceStatus], by: User) -> int:
+    """Record the marks that changed among `entries` (the lines `by` may see, see
+    `roster_entries`); after closing, audit each change old → new."""
     now, changed = utcnow(), 0
     closed = workshop.status == WorkshopStatus.CLOSED
-    for entry in workshop.roster:
+    for entry in entries:
         new = marks.get(entry.id)
         if new is None or new == entry.status:
             continue

@@ -12,7 +12,7 @@ from ..audit.services import record
 from ..auth.decorators import role_required, staff_required
 from ..auth.models import Role
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import FIRST_DAY, LAST_DAY, EmptyForm
 from ..pages import render_audited
 from ..timeutil import month_bounds, month_start, today_lima
 from . import feeds, services
@@ -59,6 +59,8 @@ def calendar():
         anchor = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
         anchor = today_lima()
+    if not FIRST_DAY <= anchor <= LAST_DAY:  # the month's edges would overflow
+        anchor = today_lima()
     days, previous, following = _calendar_days(view, anchor)
     filters = form.filters()
     filters.date_from, filters.date_to = days[0], days[-1]
@@ -78,12 +80,14 @@ def calendar():
 def detail(workshop_id: int):
     """Show a workshop: facts, speakers, roster, attendance, conflicts accepted, actions."""
     workshop = get_workshop_or_404(workshop_id, for_user=current_user)
-    if workshop.roster:
-        record("roster.view", workshop, f"{len(workshop.roster)} students")
+    entries = services.roster_entries(workshop, current_user)
+    if entries:
+        record("roster.view", workshop, f"{len(entries)} students")
     speaker_endpoint = "speakers.detail" if "speakers.detail" in current_app.view_functions \
         else None
     return render_audited(
-        "workshops/detail.html", workshop=workshop,
+        "workshops/detail.html", workshop=workshop, entries=entries,
+        hidden=len(workshop.roster) - len(entries),
         summary=services.attendance_summary(workshop.roster), statuses=list(AttendanceStatus),
         speaker_endpoint=speaker_endpoint, can_attend=workshop.can_take_attendance(current_user),
         roster_open=workshop.roster_open_for(current_user))
@@ -100,4 +104,4 @@ def speaker_schedule():
     feed = feeds.current_feed(current_user)
     return render_template("workshops/speaker_schedule.html", speaker=speaker,
                            upcoming=upcoming, past=past, contacts=contacts, feed=feed,
-                           feed_url=feeds.feed_url(feed), feed_form=EmptyForm())
+                           feed_form=EmptyForm())
