@@ -1,37 +1,252 @@
-"""Benchmark: certificate packs and attendance reports, plain WeasyPrint against ours.
+"""Benchmark (issue 11): key pages at two scales, certificate packs, throughput under gunicorn.
 
-Each measurement runs in its own subprocess, so its peak memory (ru_maxrss of that child) is
-its own. Both variants render the same plain values in the same run; one warm-up render per
-process keeps WeasyPrint's one-off font set-up out of the timings.
+    .venv/bin/python bench/run.py                       # SQLite, scales 0.1 and 1
+    .venv/bin/python bench/run.py --engine postgresql   # the same on PostgreSQL
+    .venv/bin/python bench/run.py --quick               # fewer repetitions, shorter loads
+    .venv/bin/python bench/run.py --only pages --profile 3   # and cProfile the 3 worst pages
 
-    .venv/bin/python bench/run.py            # N = 300 and 1,000; writes bench/RESULTS.md
-    .venv/bin/python bench/run.py --quick    # N = 50, for a smoke test
+Databases are made once with `flask seed-bench` and kept (SQLite files under instance/bench/,
+PostgreSQL databases yag_bench_*) under a key of scale, engine and a hash of the schema and
+the generator, so a changed model or generator makes new ones. Pages are opened in one process
+through the Flask test client, logged in as their account, the scales and pages interleaved,
+timed by wall clock and CPU (time.process_time). Certificate packs, plain WeasyPrint renders
+and a direct ReportLab drawing are interleaved in one process and compared by CPU time. The
+load test starts gunicorn as `make run` does (2 workers x 4 threads) and drives it with 8
+keep-alive clients from this process. Results go to stdout and bench/RESULTS.md.
 """
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import http.client
+import io
 import json
+import os
 import platform
-import resource
+import pstats
+import re
+import socket
+import sqlite3
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CASES = [("certificates", "plain"), ("certificates", "ours"),
-         ("report", "plain"), ("report", "ours")]
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from bench.pages import PAGES, TWO_STEP, Visitor, csrf_token  # noqa: E402
+from config import Config  # noqa: E402
+
+CACHE = ROOT / "instance" / "bench"
+OUT = ROOT / "bench" / "out"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+PG_ADMIN_URL = os.environ.get(
+    "BENCH_PG_URL", os.environ.get("TEST_PG_URL",
+                                   "postgresql+psycopg://yag:yag@127.0.0.1:5432/postgres"))
+TARGET_MS = {"sqlite": 50, "postgresql": 80}
+TARGET_RATIO = 1.5
 
 
-def _app():
-    from config import TestingConfig
+class BenchConfig(Config):
+    """Development settings on a bench database; verification's per-address limit lifted,
+    as the load generator is one address."""
+
+    VERIFY_MAX_LOOKUPS_PER_ADDRESS = 10**9
+    # S105: a key for tests/benchmarks only.
+    SECRET_KEY = "bench-not-secret"  # noqa: S105
+
+
+def bench_app(url: str):
+    """An app on the bench database at `url`."""
     from youthagainstguns import create_app
 
-    class BenchConfig(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = "sqlite://"
+    config = type("Bench", (BenchConfig,), {"SQLALCHEMY_DATABASE_URI": url})
+    return create_app(config)
 
-    return create_app(BenchConfig)
 
+# Databases ----------------------------------------------------------------------------------
+
+def schema_hash(engine_name: str) -> str:
+    """Hash the DDL of every table and index, and the generator's source."""
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    import youthagainstguns.models  # noqa: F401  (every table in the metadata)
+    from youthagainstguns.demo import bench_data
+    from youthagainstguns.extensions import db
+
+    dialect = (postgresql if engine_name == "postgresql" else sqlite).dialect()
+    digest = hashlib.sha256(Path(bench_data.__file__).read_bytes())
+    for table in db.metadata.sorted_tables:
+        digest.update(str(CreateTable(table).compile(dialect=dialect)).encode())
+        for index in sorted(table.indexes, key=lambda i: i.name or ""):
+            digest.update(str(CreateIndex(index).compile(dialect=dialect)).encode())
+    return digest.hexdigest()[:12]
+
+
+def database_url(engine_name: str, key: str) -> str:
+    """Where the bench database of `key` lives."""
+    if engine_name == "sqlite":
+        return f"sqlite:///{CACHE / (key + '.sqlite')}"
+    name = "yag_bench_" + re.sub(r"[^a-z0-9]", "_", key.lower())
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _reset_database(engine_name: str, url: str) -> None:
+    """Drop and recreate the (empty) database at `url`, with the models' schema."""
+    from youthagainstguns.extensions import db
+
+    if engine_name == "sqlite":
+        path = Path(make_url(url).database)
+        for extra in ("", "-wal", "-shm"):
+            Path(f"{path}{extra}").unlink(missing_ok=True)
+    else:
+        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            name = make_url(url).database
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        admin.dispose()
+    engine = sa.create_engine(url)
+    db.metadata.create_all(engine)
+    engine.dispose()
+
+
+def database_size(engine_name: str, url: str) -> int:
+    """Bytes the database takes on disk."""
+    if engine_name == "sqlite":
+        path = make_url(url).database
+        return sum(Path(f"{path}{extra}").stat().st_size for extra in ("", "-wal")
+                   if Path(f"{path}{extra}").exists())
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        size = conn.scalar(sa.text("SELECT pg_database_size(current_database())"))
+    engine.dispose()
+    return size
+
+
+def ensure_database(engine_name: str, scale: float) -> dict:
+    """Return the bench database at `scale` (url, how long it took to make, its size),
+    making it with `flask seed-bench` unless a current one is cached."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    key = f"{engine_name}-{scale:g}-{schema_hash(engine_name)}"
+    marker = CACHE / f"{key}.json"
+    url = database_url(engine_name, key)
+    if marker.exists():
+        return json.loads(marker.read_text()) | {"url": url}
+    for stale in CACHE.glob(f"{engine_name}-{scale:g}-*.json"):  # an older schema's
+        stale.unlink()
+        if engine_name == "sqlite":
+            for path in CACHE.glob(stale.stem + ".sqlite*"):
+                path.unlink()
+    print(f"making the {engine_name} database at scale {scale:g} ...", flush=True)
+    _reset_database(engine_name, url)
+    started = time.perf_counter()
+    env = dict(os.environ, DATABASE_URL=url, FLASK_APP="wsgi", YAG_CONFIG="development")
+    # S603: a fixed argument list, no shell, no user input.
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "flask"), "seed-bench", "--scale",  # noqa: S603
+                          f"{scale:g}"], cwd=ROOT, env=env, check=True, capture_output=True,
+                         text=True)
+    seconds = time.perf_counter() - started
+    if engine_name == "sqlite":  # fold the WAL into the file so its size is the data's
+        with sqlite3.connect(make_url(url).database) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    info = {"scale": scale, "seconds": seconds, "bytes": database_size(engine_name, url),
+            "rows": out.stdout.strip().splitlines()[-1]}
+    marker.write_text(json.dumps(info))
+    print(f"  {seconds:.0f} s, {info['bytes'] / 2**20:.0f} MiB", flush=True)
+    return info | {"url": url}
+
+
+# Pages ------------------------------------------------------------------------------------
+
+def percentile(values: list[float], share: float) -> float:
+    """The `share` quantile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def measure_pages(visitors: dict[float, Visitor], repeats: int, heavy_repeats: int) -> dict:
+    """Open every page at every scale, interleaved; return the visits per (page, scale)."""
+    visits: dict[tuple[str, float], list] = {}
+    for page in PAGES:  # warm-up: templates compiled, caches filled, logins done
+        for visitor in visitors.values():
+            visitor.visit(page)
+    for round_ in range(repeats):
+        for page in PAGES:
+            if page.heavy and round_ >= heavy_repeats:
+                continue
+            for scale, visitor in visitors.items():
+                visits.setdefault((page.name, scale), []).append(visitor.visit(page))
+        print(f"  round {round_ + 1}/{repeats}", end="\r", flush=True)
+    print()
+    return visits
+
+
+def pages_table(visits: dict, scales: list[float], engine_name: str) -> tuple[str, list]:
+    """The markdown table of the pages; and the pages that miss a target, worst first."""
+    small, big = scales[0], scales[-1]
+    head = ["page"]
+    for scale in scales:
+        head += [f"SQL @{scale:g}", f"p50 @{scale:g}", f"p95 @{scale:g}",
+                 f"CPU p50 @{scale:g}", f"CPU p95 @{scale:g}"]
+    head += ["p95 ratio", "CPU p95 ratio", f"KiB @{big:g}", "target"]
+    lines = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 2) + "|---|"]
+    misses = []
+    for page in PAGES:
+        cells = [page.name]
+        p95, cpu95 = {}, {}
+        for scale in scales:
+            runs = visits[(page.name, scale)]
+            walls = [v.wall * 1000 for v in runs]
+            p95[scale] = percentile(walls, 0.95)
+            cpu95[scale] = percentile([v.cpu * 1000 for v in runs], 0.95)
+            statuses = {v.status for v in runs}
+            sql = "/".join(str(n) for n in sorted({v.statements for v in runs}))
+            cells += [sql + ("" if statuses == {200} else f" (HTTP {statuses})"),
+                      f"{statistics.median(walls):,.1f}", f"{p95[scale]:,.1f}",
+                      f"{statistics.median(v.cpu * 1000 for v in runs):,.1f}",
+                      f"{cpu95[scale]:,.1f}"]
+        ratio = p95[big] / p95[small] if p95[small] else float("nan")
+        cpu_ratio = cpu95[big] / cpu95[small] if cpu95[small] else float("nan")
+        size = statistics.median(v.size for v in visits[(page.name, big)]) / 1024
+        ok = p95[big] <= TARGET_MS[engine_name] and ratio <= TARGET_RATIO
+        cells += [f"{ratio:.2f}x", f"{cpu_ratio:.2f}x", f"{size:,.0f}",
+                  "ok" if ok else "**miss**"]
+        if not ok:
+            misses.append((p95[big], page))
+        lines.append("| " + " | ".join(cells) + " |")
+    misses.sort(key=lambda m: -m[0])
+    return "\n".join(lines), [page for _, page in misses]
+
+
+def profile(visitor: Visitor, page, limit: int = 25) -> str:
+    """cProfile one visit of `page` (after a warm one); return the top functions by own+callee
+    time, and write the whole profile to bench/out/."""
+    visitor.visit(page)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    visitor.visit(page)
+    profiler.disable()
+    OUT.mkdir(exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "-", page.name.lower()).strip("-")
+    profiler.dump_stats(OUT / f"{slug}.prof")
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(limit)
+    (OUT / f"{slug}.txt").write_text(text.getvalue())
+    return text.getvalue()
+
+
+# Certificate packs ----------------------------------------------------------------------------
 
 def _certificate_items(n: int):
     from youthagainstguns.certificates.documents import CertificateItem, WorkshopFacts
@@ -45,90 +260,289 @@ def _certificate_items(n: int):
     return facts, items
 
 
-def _report_rows(n: int):
-    from youthagainstguns.reports.services import Report, _columns
+def direct_reportlab(facts, items) -> bytes:
+    """Draw every certificate whole with ReportLab (no WeasyPrint, no shared background): the
+    floor a pack is compared with. Same page size, fonts, wording, name, code and QR code."""
+    from youthagainstguns import pdf_fast
+    from youthagainstguns.certificates import documents as d
 
-    columns = _columns(False)
-    report = Report(title="Reporte de asistencia",
-                    facts=[("Colegio", "I.E. Señor de los Milagros (Comas)"),
-                           ("Periodo", "01/03/2026 – 31/12/2026")],
-                    totals=[("Estudiantes", n), ("Presente", n)], rate="100.0 %",
-                    rate_label="Tasa de asistencia", row_count=n, columns=columns,
-                    generated="26/11/2026 10:00", page_word="Página", of_word="de")
-    rows = [{"n": i + 1, "student": f"Quispe Ñahui {i}, Ángela", "grade": "3.º B",
-             "workshop": "Decisiones que salvan vidas", "date": "12/03/2026",
-             "status": "Presente"} for i in range(n)]
-    return report, rows
+    width, height = d.PAGE_WIDTH, d.PAGE_HEIGHT
+    first = items[0]
+    text = d.certificate_text(facts, first.kind, first.language, first.issued_on)
+    buffer = io.BytesIO()
+    canvas = pdf_fast.new_canvas(buffer, (width, height), facts.title)
+    mm = pdf_fast.points
+    lines = [("tagline", pdf_fast.REGULAR, 10, 30), ("title", pdf_fast.BOLD, 22, 52),
+             ("lead", pdf_fast.REGULAR, 12, 66), ("reason", pdf_fast.REGULAR, 12, 100),
+             ("workshop_title", pdf_fast.BOLD, 16, 112), ("details", pdf_fast.REGULAR, 11, 122),
+             ("given_by", pdf_fast.REGULAR, 11, 130), ("issued", pdf_fast.REGULAR, 10, 170)]
+    for item in items:
+        canvas.setLineWidth(2)
+        canvas.rect(mm(10), mm(10), width - mm(20), height - mm(20))
+        for key, font, size, top in lines:
+            canvas.setFont(font, size)
+            canvas.drawCentredString(width / 2, height - mm(top), text[key])
+        size = d._name_size(item.holder_name)
+        canvas.setFont(pdf_fast.BOLD, size)
+        canvas.drawCentredString(width / 2, height - mm(d.SLOTS["name_baseline"]),
+                                 item.holder_name)
+        canvas.setFont(pdf_fast.REGULAR, 9)
+        canvas.drawRightString(mm(242), height - mm(150), text["code_label"])
+        canvas.drawString(mm(20), height - mm(185), f"{text['verify_how']} "
+                                                    f"{text['verify_base']}")
+        canvas.setFont(pdf_fast.BOLD, d.SLOTS["code_pt"])
+        canvas.drawRightString(mm(d.SLOTS["code_right"]), height - mm(d.SLOTS["code_baseline"]),
+                               item.code)
+        qr = mm(d.SLOTS["qr_size"])
+        pdf_fast.draw_qr(canvas, d.verify_url(item.code), mm(d.SLOTS["qr_left"]),
+                         height - mm(d.SLOTS["qr_top"]) - qr, qr)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
 
 
-def _render(kind: str, variant: str, n: int) -> bytes:
+def measure_packs(app, sizes: list[int], repeats: dict[int, int]) -> str:
+    """Pack vs plain WeasyPrint vs direct ReportLab, interleaved, by CPU time per page."""
+    from pypdf import PdfReader
+
     from youthagainstguns.certificates import documents
-    from youthagainstguns.reports import services
 
-    if kind == "certificates":
-        facts, items = _certificate_items(n)
-        render = documents.render_certificates if variant == "plain" else documents.render_pack
-        return render(facts, items)
-    report, rows = _report_rows(n)
-    render = (services.render_plain_report_pdf if variant == "plain"
-              else services.render_report_pdf)
-    return render(report, iter(rows))
-
-
-def child(kind: str, variant: str, n: int) -> None:
-    """Render once small (warm-up), then N pages or rows; print JSON with time and memory."""
-    app = _app()
+    cases = {"pack": documents.render_pack, "plain WeasyPrint": documents.render_certificates,
+             "direct ReportLab": direct_reportlab}
+    cpu: dict[tuple[str, int], list[float]] = {}
     with app.test_request_context(headers={"Accept-Language": "es"}):
-        _render(kind, variant, 2)
-        started = time.perf_counter()
-        body = _render(kind, variant, n)
-        elapsed = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": elapsed, "peak_mb": peak_kb / 1024, "bytes": len(body)}))
-
-
-def measure(kind: str, variant: str, n: int) -> dict:
-    """Run one case in a fresh interpreter and return its figures."""
-    out = subprocess.run([sys.executable, __file__, "--child", kind, variant, str(n)],
-                         check=True, capture_output=True, text=True, cwd=ROOT)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def main(sizes: list[int]) -> None:
-    """Measure every case at every size; print a table and write bench/RESULTS.md."""
-    lines = [
-        "| what | N | plain WeasyPrint | ours | speed-up | peak RSS plain | peak RSS ours |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for kind in ("certificates", "report"):
-        unit = "page" if kind == "certificates" else "row"
+        for render in cases.values():  # warm-up: fonts, templates
+            render(*_certificate_items(2))
         for n in sizes:
-            plain, ours = measure(kind, "plain", n), measure(kind, "ours", n)
-            line = (f"| {kind} | {n:,} | {plain['seconds'] / n * 1000:.1f} ms/{unit} "
-                    f"| {ours['seconds'] / n * 1000:.2f} ms/{unit} "
-                    f"| {plain['seconds'] / ours['seconds']:.1f}x "
-                    f"| {plain['peak_mb']:.0f} MB | {ours['peak_mb']:.0f} MB |")
-            print(line, flush=True)
-            lines.append(line)
-    if sizes == FULL_SIZES:
-        year = measure("report", "ours", BIG_REPORT)
-        line = (f"| report, ours only (a large school's year) | {BIG_REPORT:,} | – "
-                f"| {year['seconds'] / BIG_REPORT * 1000:.2f} ms/row | – | – "
-                f"| {year['peak_mb']:.0f} MB |")
-        print(line, flush=True)
-        lines.append(line)
-        header = (f"# Benchmark results\n\nMeasured by `make bench` on {date.today():%d/%m/%Y}, "
-                  f"Python {platform.python_version()}, {platform.machine()}; each figure "
-                  "from its own subprocess (peak RSS = that process's ru_maxrss, which "
-                  "includes the interpreter and app, ~60–80 MB).\n\n")
-        (ROOT / "bench" / "RESULTS.md").write_text(header + "\n".join(lines) + "\n")
+            facts, items = _certificate_items(n)
+            for _ in range(repeats[n]):
+                for name, render in cases.items():
+                    started = time.process_time()
+                    body = render(facts, items)
+                    cpu.setdefault((name, n), []).append(time.process_time() - started)
+                    if len(PdfReader(io.BytesIO(body)).pages) != n:
+                        raise RuntimeError(f"{name} made a wrong number of pages")
+            print(f"  packs of {n} done", flush=True)
+    lines = ["| pages | pack ms/page | plain WeasyPrint ms/page | direct ReportLab ms/page "
+             "| pack / direct | plain / pack | runs |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for n in sizes:
+        per = {name: statistics.median(cpu[(name, n)]) * 1000 / n for name in cases}
+        lines.append(f"| {n:,} | {per['pack']:.2f} | {per['plain WeasyPrint']:.1f} "
+                     f"| {per['direct ReportLab']:.2f} "
+                     f"| {per['pack'] / per['direct ReportLab']:.2f}x "
+                     f"| {per['plain WeasyPrint'] / per['pack']:.1f}x | {repeats[n]} |")
+    return "\n".join(lines)
 
 
-FULL_SIZES = [300, 1000]
-BIG_REPORT = 10_000
+# Throughput under gunicorn -------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _cookie(response: http.client.HTTPResponse, cookie: str) -> str:
+    for header in response.headers.get_all("Set-Cookie") or []:
+        if header.startswith("session="):
+            return header.split(";", 1)[0]
+    return cookie
+
+
+def _request(conn, method: str, path: str, cookie: str, body: dict | None = None):
+    headers = {"Accept-Language": "es", "Cookie": cookie} if cookie else {"Accept-Language": "es"}
+    data = None
+    if body is not None:
+        data = urlencode(body)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body=data, headers=headers)
+    response = conn.getresponse()
+    return response, response.read()
+
+
+def http_login(port: int, email: str) -> str:
+    """Log in over HTTP (password, then the second step if asked); return the session cookie."""
+    import pyotp
+
+    from youthagainstguns.demo.bench_data import BENCH_PASSWORD, BENCH_TOTP_SECRET
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    response, body = _request(conn, "GET", "/login", "")
+    cookie = _cookie(response, "")
+    response, body = _request(conn, "POST", "/login", cookie, {
+        "email": email, "password": BENCH_PASSWORD, "csrf_token": csrf_token(body.decode())})
+    cookie = _cookie(response, cookie)
+    if response.getheader("Location", "").endswith(TWO_STEP):
+        response, body = _request(conn, "GET", TWO_STEP, cookie)
+        cookie = _cookie(response, cookie)
+        response, body = _request(conn, "POST", TWO_STEP, cookie, {
+            "code": pyotp.TOTP(BENCH_TOTP_SECRET).now(), "csrf_token": csrf_token(body.decode())})
+        cookie = _cookie(response, cookie)
+    conn.close()
+    return cookie
+
+
+def load(port: int, path: str, cookie: str, clients: int, seconds: float) -> dict:
+    """Drive `path` with `clients` keep-alive connections for `seconds` (after a warm-up)."""
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    start_at = time.perf_counter() + 2.0
+    stop_at = start_at + seconds
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while (now := time.perf_counter()) < stop_at:
+            try:
+                response, _ = _request(conn, "GET", path, cookie)
+            except (OSError, http.client.HTTPException):
+                errors[i] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                continue
+            done = time.perf_counter()
+            if now >= start_at:
+                latencies[i].append(done - now)
+                errors[i] += response.status != 200
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    every = [x for per in latencies for x in per]
+    return {"rps": len(every) / seconds, "p50": statistics.median(every) * 1000,
+            "p95": percentile(every, 0.95) * 1000, "errors": sum(errors), "n": len(every)}
+
+
+def measure_load(url: str, visitor: Visitor, seconds: float, clients: int = 8) -> str:
+    """Start gunicorn as `make run` does on the bench database; load three pages and login."""
+    from youthagainstguns.demo.bench_data import COORDINATOR_EMAIL
+
+    port = _free_port()
+    env = dict(os.environ, BENCH_DATABASE_URL=url, PYTHONPATH=str(ROOT))
+    # S603: a fixed argument list, no shell, no user input.
+    server = subprocess.Popen(  # noqa: S603
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--no-control-socket", "--workers", "2",
+         "--threads", "4", "--bind", f"127.0.0.1:{port}", "--access-logfile", "-",
+         "bench.wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(600):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        staff = http_login(port, COORDINATOR_EMAIL)
+        marks = visitor.marks
+        cases = [("login page (anonymous)", "/login", ""),
+                 ("workshop list, first page", "/workshops/", staff),
+                 ("mentoring board", "/mentoring/", staff),
+                 ("verification (limit lifted)", f"/verify/{marks.certificate_code}", "")]
+        lines = [f"| page ({clients} clients, {seconds:g} s) | req/s | p50 ms | p95 ms "
+                 "| non-200 or failed |", "|---|---:|---:|---:|---:|"]
+        for name, path, cookie in cases:
+            result = load(port, path, cookie, clients, seconds)
+            lines.append(f"| {name} | {result['rps']:,.0f} | {result['p50']:,.1f} "
+                         f"| {result['p95']:,.1f} | {result['errors']} |")
+            print("  " + lines[-1], flush=True)
+        return "\n".join(lines)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# Report ----------------------------------------------------------------------------------------
+
+def machine(engine_name: str, url: str) -> str:
+    """One line on the machine, Python and database versions."""
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
+                  if line.startswith("model name")), platform.processor() or "unknown CPU")
+    version = f"SQLite {sqlite3.sqlite_version}"
+    if engine_name == "postgresql":
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            version = conn.scalar(sa.text("SHOW server_version"))
+            version = f"PostgreSQL {version}"
+        engine.dispose()
+    return (f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"SQLAlchemy {sa.__version__}, {version}; {date.today():%d/%m/%Y}")
+
+
+def write_results(engine_name: str, parts: dict[str, str]) -> None:
+    """Replace these parts of this engine's results in bench/RESULTS.md, or add them; the
+    other engine's, and the parts not run this time, stay."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    for part, body in parts.items():
+        begin, end = f"<!-- {engine_name} {part} -->", f"<!-- /{engine_name} {part} -->"
+        section = f"{begin}\n{body}\n{end}"
+        if begin in text:
+            text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
+        else:
+            text = text.rstrip() + "\n\n" + section + "\n"
+    RESULTS.write_text(text)
+
+
+def main() -> None:
+    """Parse the options, run the parts asked for, print and record the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--scales", default="0.1,1")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--only", default="pages,packs,load",
+                        help="comma-separated parts: pages, packs, load")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="cProfile the N pages furthest off target at the largest scale")
+    args = parser.parse_args()
+    scales = sorted(float(s) for s in args.scales.split(","))
+    parts = set(args.only.split(","))
+    databases = {scale: ensure_database(args.engine, scale) for scale in scales}
+    visitors = {scale: Visitor(bench_app(info["url"])) for scale, info in databases.items()}
+    big = scales[-1]
+    sections = {"machine": f"## {args.engine}\n\n"
+                           f"Machine: {machine(args.engine, databases[big]['url'])}."}
+    sections["data"] = ("Data (`flask seed-bench`):\n\n| scale | made in | size | rows |\n"
+                    "|---:|---:|---:|---|\n" + "\n".join(
+                        f"| {s:g} | {info['seconds']:,.0f} s | {info['bytes'] / 2**20:,.0f} MiB "
+                        f"| {info['rows']} |" for s, info in databases.items()))
+    if "pages" in parts:
+        repeats, heavy = (5, 2) if args.quick else (20, 5)
+        print(f"pages: {repeats} rounds ({heavy} for downloads) at scales {args.scales}")
+        visits = measure_pages(visitors, repeats, heavy)
+        OUT.mkdir(exist_ok=True)
+        (OUT / f"visits-{args.engine}.json").write_text(json.dumps(
+            {f"{name} @{scale:g}": [v.__dict__ for v in runs]
+             for (name, scale), runs in visits.items()}))
+        table, misses = pages_table(visits, scales, args.engine)
+        print(table)
+        sections["pages"] = (
+            f"Key pages in process (test client, logged in; wall ms unless CPU; {repeats} "
+            f"runs, {heavy} for the PDF and CSV; target p95 <= {TARGET_MS[args.engine]} ms "
+            f"at scale {big:g} and p95 ratio <= {TARGET_RATIO}):\n\n{table}")
+        for page in misses[:args.profile]:
+            print(f"\n### profile: {page.name} at scale {big:g}\n")
+            print(profile(visitors[big], page))
+    if "packs" in parts:
+        sizes = [30, 100] if args.quick else [30, 300, 1000]
+        repeats = {n: 1 for n in sizes} if args.quick else {30: 5, 300: 3, 1000: 2}
+        print("certificate packs (CPU time, interleaved)")
+        table = measure_packs(visitors[big].app, sizes, repeats)
+        print(table)
+        sections["packs"] = (f"Certificate packs (CPU time per page, median, cases "
+                             f"interleaved):\n\n{table}")
+    if "load" in parts:
+        print(f"gunicorn (2 workers x 4 threads) at scale {big:g}")
+        table = measure_load(databases[big]["url"], visitors[big], 5 if args.quick else 10)
+        sections["load"] = (f"Throughput under gunicorn as `make run` starts it, scale "
+                            f"{big:g}, load generator on the same machine:\n\n{table}")
+    write_results(args.engine, sections)
+
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--child"]:
-        child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
-    else:
-        main([50] if "--quick" in sys.argv else FULL_SIZES)
+    main()
