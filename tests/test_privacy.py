@@ -273,6 +273,10 @@ def test_anonymised_mentee_can_no_longer_be_edited(person, client, auth, login_a
                confirm="y")
     for page in ("edit", "student"):
         assert client.get(f"/mentoring/mentees/{person['mentee'].id}/{page}").status_code == 403
+    consent = person["mentee"].consents[0]
+    assert client.get(f"/mentoring/consents/{consent.id}/withdraw").status_code == 403
+    detail = client.get(f"/mentoring/mentees/{person['mentee'].id}").get_data(as_text=True)
+    assert f"/mentoring/consents/{consent.id}/withdraw" not in detail
 
 
 def test_a_mentee_with_an_open_match_is_not_anonymised(make, db):

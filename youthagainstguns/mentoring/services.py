@@ -86,9 +86,9 @@ MENTEE_NEEDS: Needs = {
     "edit": (Mentee.can_edit, ()),
     "pair": (Mentee.can_edit, (selectinload(Mentee.consents), selectinload(Mentee.matches))),
 }
-# Consents and alerts belong to the mentee's record: whoever may manage it may handle them.
+# Consents belong to the mentee's record: whoever may edit it may record or withdraw them.
 CONSENT_NEEDS: Needs = {
-    "edit": (lambda consent, user: consent.mentee.can_manage(user),
+    "edit": (lambda consent, user: consent.mentee.can_edit(user),
              (joinedload(GuardianConsent.mentee),)),
 }
 ALERT_NEEDS: Needs = {
