@@ -1,10 +1,12 @@
-"""The monitoring board: each rule just either side of its threshold, and its query count."""
+"""The monitoring board: each rule just either side of its threshold, its exact counts, the cap
+on each list with its "see all" pages, and a query count that does not grow with the data."""
 from datetime import date, timedelta
 
 import pytest
 
 from youthagainstguns.auth.models import Role
 from youthagainstguns.mentoring import board
+from youthagainstguns.mentoring.digest import digest_counts
 from youthagainstguns.mentoring.models import MatchStatus
 
 
@@ -41,8 +43,8 @@ def test_quiet_matches_without_sessions_count_from_the_start(make, today):
 @pytest.mark.parametrize("elapsed, due", [
     (14, 0), (15, 1), (30, 1), (31, 2), (60, 2), (61, 3), (91, 4),
 ])
-def test_check_ins_due_twice_in_the_first_month_then_monthly(elapsed, due):
-    """Are check-ins due by day 14 and day 30, then every 30 days?"""
+def test_check_ins_due_twice_in_the_first_month_then_monthly(db, elapsed, due):
+    """Are check-ins due by day 14 and day 30, then every 30 days (in the engine's SQL)?"""
     start = date(2026, 1, 1)
     assert board.check_ins_due(start, start + timedelta(days=elapsed)) == due
 
@@ -63,6 +65,7 @@ def test_overdue_check_ins_around_each_threshold(make, today):
     match(100, 90, 75, 45, 29)                 # four due, last 29 days ago
     lapsed = match(100, 90, 75, 45, 31)        # four done, but none in the last 30 days
     assert _ids(board.overdue_check_ins(today)) == {late_first.id, late_second.id, lapsed.id}
+    assert board.rule_count("check_ins", today) == 3
 
 
 def test_expiring_background_checks(make, today):
@@ -119,17 +122,79 @@ def test_board_page_shows_each_rule_with_links(make, client, login_as, today):
         assert url in html
 
 
-def test_board_query_count_is_bounded(make, client, login_as, today, count_queries):
-    """Does the board run the same few queries with many matches, alerts and mentees?"""
-    for _ in range(12):
-        match = make.match(make.mentor(check_expires=today + timedelta(days=10)),
-                         make.mentee(), start_date=_days_ago(today, 45))
-        make.session(match, held_on=_days_ago(today, 35))
-        make.alert(match)
-        make.mentee(referred_on=_days_ago(today, 20))
+def _quiet_matches(make, today, n):
+    """`n` quiet matches, the first the quietest (40 + n days), each one day less quiet."""
+    return [make.match(make.mentor(), make.mentee(), start_date=_days_ago(today, 40 + n - i))
+            for i in range(n)]
+
+
+def test_board_shows_the_most_urgent_items_with_the_exact_count(make, client, login_as, today):
+    """With 12 quiet matches, does the board list the 10 quietest, say 12, and link to all?"""
+    matches = _quiet_matches(make, today, board.BOARD_TOP + 2)
     login_as(Role.COORDINATOR)
+    html = client.get("/mentoring/").get_data(as_text=True)
+    shown = [m.id for m in matches if f'/mentoring/matches/{m.id}"' in html]
+    assert shown == [m.id for m in matches[:board.BOARD_TOP]]
+    assert '<span class="badge badge-warn">12</span>' in html
+    assert 'href="/mentoring/board/quiet"' in html
+    assert "/mentoring/board/alerts" not in html  # nothing beyond the board's own list
+
+
+def test_counts_match_every_rule_and_the_digest(make, today):
+    """Are the board's counts, in one statement, each rule's full length and the digest's?"""
+    _quiet_matches(make, today, 3)
+    make.alert(make.match(make.mentor(), make.mentee(), start_date=_days_ago(today, 5)))
+    make.mentor(check_expires=today + timedelta(days=3))
+    for _ in range(2):
+        make.mentee(referred_on=_days_ago(today, 20))
+    counts = board.rule_counts(today)
+    assert counts == {name: len(board.rule_items(name, today)) for name in board.RULES}
+    assert counts == {"alerts": 1, "quiet": 3, "check_ins": 3, "checks": 1, "waiting": 2}
+    assert digest_counts(today) == counts
+    assert board.board(today)["counts"] == counts
+
+
+def test_see_all_pages_through_one_rule(make, client, login_as, today, app, monkeypatch):
+    """Does a rule's own page list its items a page at a time, most urgent first?"""
+    monkeypatch.setitem(app.config, "ITEMS_PER_PAGE", 5)
+    waiting = [make.mentee(referred_on=_days_ago(today, 40 - i)) for i in range(12)]
+    login_as(Role.COORDINATOR)
+    pages = [client.get(f"/mentoring/board/waiting?page={n}").get_data(as_text=True)
+             for n in (1, 2, 3)]
+    for n, html in enumerate(pages):
+        shown = [m.id for m in waiting if f'/mentoring/mentees/{m.id}"' in html]
+        assert shown == [m.id for m in waiting[n * 5:n * 5 + 5]]
+    assert 'href="/mentoring/board/waiting?page=2"' in pages[0]
+    assert 'href="/mentoring/board/waiting?page=2"' in pages[2]
+    assert "page=4" not in pages[2]
+    assert client.get("/mentoring/board/nothing").status_code == 404
+
+
+def _board_statements(client, count_queries, path="/mentoring/"):
     with count_queries() as counter:
-        response = client.get("/mentoring/")
+        response = client.get(path)
     assert response.status_code == 200
-    assert response.get_data(as_text=True).count("/mentoring/alerts/") == 12
-    assert counter["n"] <= 12
+    return counter["n"]
+
+
+def test_board_query_count_does_not_grow_with_the_data(make, client, login_as, today,
+                                                       count_queries):
+    """Does the board (and a rule's page) run the same statements with 1 item of each rule as
+    with 12?"""
+    def add(n):
+        for _ in range(n):
+            match = make.match(make.mentor(check_expires=today + timedelta(days=10)),
+                               make.mentee(), start_date=_days_ago(today, 45))
+            make.session(match, held_on=_days_ago(today, 35))
+            make.alert(match)
+            make.mentee(referred_on=_days_ago(today, 20))
+
+    add(1)
+    login_as(Role.COORDINATOR)
+    few = [_board_statements(client, count_queries, path)
+           for path in ("/mentoring/", "/mentoring/board/alerts")]
+    add(11)
+    many = [_board_statements(client, count_queries, path)
+            for path in ("/mentoring/", "/mentoring/board/alerts")]
+    assert few == many
+    assert many[0] <= 12

@@ -13,6 +13,7 @@ OWN_MENTOR = Allowed.of("mentor")  # logging is the mentor's own act; staff read
 
 RULES = {
     "mentoring.board": STAFF_ONLY,
+    "mentoring.board_rule": STAFF_ONLY,
     "mentoring.mine": OWN_MENTOR,
     "mentoring.mentors": STAFF_ONLY,
     "mentoring.mentor_new": STAFF_ONLY,
@@ -90,3 +91,4 @@ def build(make, world: dict) -> None:
     world["consent_id"] = mentee.consents[0].id
     world["alert_id"] = make.alert(match, session_id=session.id).id
     world["step"] = "interview"
+    world["rule_name"] = "quiet"

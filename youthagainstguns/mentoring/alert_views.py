@@ -1,5 +1,5 @@
 """The coordinators' monitoring board, and the safeguarding alerts it lists."""
-from flask import url_for
+from flask import abort, current_app, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,6 +24,18 @@ def board():
     hours = format_decimal(rules["minutes"] / 60, format="#,##0.0")
     record("board.view", object_type="Board")
     return render_audited("mentoring/board.html", today=today, hours=hours, **rules)
+
+
+@bp.route("/board/<rule_name>")
+@staff_required
+def board_rule(rule_name: str):
+    """Show every item of one rule of the board, a page at a time."""
+    if rule_name not in board_rules.RULES:
+        abort(404)
+    page = board_rules.RulePage(per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False,
+                                rule=rule_name, today=today_lima())
+    record("board.view", None, f"rule={rule_name} page={page.page}", object_type="Board")
+    return render_audited("mentoring/board_rule.html", rule=rule_name, page=page)
 
 
 @bp.route("/alerts/<int:alert_id>", methods=["GET", "POST"])

@@ -1,5 +1,5 @@
-"""The coordinators' monitoring board, one query per rule, and the reminders on a mentor's own
-page; "today" is passed in.
+"""The coordinators' monitoring board (each rule one query: its count, its top items and its
+pages), and the reminders on a mentor's own page; "today" is passed in.
 
 Thresholds follow MENTOR's Elements: matches should meet at least monthly, staff contact the
 match twice in its first month and monthly after, background checks are renewed before they
@@ -7,11 +7,15 @@ lapse, and a referred young person should not wait long for a mentor.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
@@ -42,6 +46,30 @@ RECENT_SESSIONS = 10
 MENTOR_QUIET_DAYS = 14
 
 
+# How many items of each rule the board shows; the rest are on the rule's own pages.
+BOARD_TOP = 10
+
+
+class _DaysBetween(sa.sql.functions.FunctionElement):
+    """Whole days from the second date to the first, in either engine's date arithmetic."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(_DaysBetween, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+@compiles(_DaysBetween, "postgresql")
+def _days_between_postgresql(element, compiler, **kw):
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({later} - {earlier})"
+
+
 @dataclass(frozen=True)
 class MatchRow:
     """A match on the board: who, since when and how many days the rule has counted."""
@@ -62,57 +90,60 @@ def _with_people(query):
     return (query.join(Match.mentee).join(Match.mentor).join(MentorProfile.user))
 
 
-def quiet_matches(today: date, days: int = QUIET_DAYS) -> list[MatchRow]:
+def _match_row(r, today: date) -> MatchRow:
+    return MatchRow(r[0], r[1], r[2], r[3], r.since, (today - r.since).days)
+
+
+def _quiet_query(today: date, days: int = QUIET_DAYS) -> sa.Select:
     """Active matches whose last session (or start, if none) is `days` or more days old."""
     last = sa.func.coalesce(sa.func.max(MentoringSession.held_on), Match.start_date)
     query = _with_people(
-        sa.select(*_match_columns(), last.label("last"))
+        sa.select(*_match_columns(), last.label("since"))
         .select_from(Match)
         .outerjoin(MentoringSession, MentoringSession.match_id == Match.id)
     ).where(Match.status == MatchStatus.ACTIVE).group_by(*_match_columns(), Match.start_date)
-    query = query.having(last <= today - timedelta(days=days)).order_by(last, Match.id)
-    return [MatchRow(r[0], r[1], r[2], r[3], r.last, (today - r.last).days)
-            for r in db.session.execute(query)]
+    return query.having(last <= today - timedelta(days=days)).order_by(last, Match.id)
+
+
+def _check_ins_due(start, today: date):
+    """SQL: how many staff check-ins should have happened by `today` for a match started on
+    `start`: one by day 14, a second by day 30, then one more every 30 days."""
+    elapsed = _DaysBetween(sa.literal(today, sa.Date), start)
+    first, month = FIRST_CHECK_IN_DAYS
+    return sa.case(
+        (start < today - timedelta(days=month), 2 + (elapsed - month - 1) // MONTH_DAYS),
+        (start < today - timedelta(days=first), 1),
+        else_=0,
+    )
 
 
 def check_ins_due(start: date, today: date) -> int:
-    """Return how many staff check-ins should have happened by `today` for a match started on
-    `start`: one by day 14, a second by day 30, then one more every 30 days."""
-    elapsed = (today - start).days
-    due = sum(1 for day in FIRST_CHECK_IN_DAYS if elapsed > day)
-    if elapsed > FIRST_CHECK_IN_DAYS[-1]:
-        due += (elapsed - FIRST_CHECK_IN_DAYS[-1] - 1) // MONTH_DAYS
-    return due
+    """Return the number of check-ins due by `today` for a match started on `start`."""
+    return db.session.scalar(sa.select(_check_ins_due(sa.literal(start, sa.Date), today)))
 
 
-def check_in_overdue(start: date, count: int, last: date | None, today: date) -> bool:
-    """Overdue when fewer check-ins than due, or, after the first month, none in 30 days."""
-    if count < check_ins_due(start, today):
-        return True
-    past_first_month = (today - start).days > FIRST_CHECK_IN_DAYS[-1]
-    return past_first_month and (last is None or (today - last).days > MONTH_DAYS)
-
-
-def overdue_check_ins(today: date) -> list[MatchRow]:
-    """Active matches whose staff check-ins are behind schedule."""
+def _check_ins_query(today: date) -> sa.Select:
+    """Active matches with fewer check-ins than due, or, after the first month, none in 30
+    days."""
     since_start = sa.and_(StaffCheckIn.match_id == Match.id,
                           StaffCheckIn.held_on >= Match.start_date)
-    query = _with_people(
-        sa.select(*_match_columns(), Match.start_date,
-                  sa.func.count(StaffCheckIn.id).label("count"),
-                  sa.func.max(StaffCheckIn.held_on).label("last"))
+    count = sa.func.count(StaffCheckIn.id)
+    last = sa.func.max(StaffCheckIn.held_on)
+    month_ago = today - timedelta(days=MONTH_DAYS)
+    overdue = sa.or_(
+        count < _check_ins_due(Match.start_date, today),
+        sa.and_(Match.start_date < today - timedelta(days=FIRST_CHECK_IN_DAYS[-1]),
+                sa.or_(last.is_(None), last < month_ago)),
+    )
+    return _with_people(
+        sa.select(*_match_columns(), sa.func.coalesce(last, Match.start_date).label("since"))
         .select_from(Match).outerjoin(StaffCheckIn, since_start)
     ).where(
         Match.status == MatchStatus.ACTIVE,
         # Nothing is due in the first fortnight: those matches need not be read at all.
         Match.start_date < today - timedelta(days=FIRST_CHECK_IN_DAYS[0]),
-    ).group_by(*_match_columns(), Match.start_date).order_by(Match.start_date, Match.id)
-    rows = []
-    for r in db.session.execute(query):
-        if check_in_overdue(r.start_date, r.count, r.last, today):
-            since = r.last or r.start_date
-            rows.append(MatchRow(r[0], r[1], r[2], r[3], since, (today - since).days))
-    return rows
+    ).group_by(*_match_columns(), Match.start_date).having(overdue).order_by(
+        Match.start_date, Match.id)
 
 
 @dataclass(frozen=True)
@@ -125,7 +156,7 @@ class CheckRow:
     expired: bool
 
 
-def expiring_checks(today: date, days: int = CHECK_EXPIRY_WARNING_DAYS) -> list[CheckRow]:
+def _checks_query(today: date, days: int = CHECK_EXPIRY_WARNING_DAYS) -> sa.Select:
     """Latest checks expiring within `days`, and those already expired for matched mentors."""
     ranked = sa.select(
         BackgroundCheck.mentor_id, BackgroundCheck.expires_on,
@@ -139,7 +170,7 @@ def expiring_checks(today: date, days: int = CHECK_EXPIRY_WARNING_DAYS) -> list[
         .where(Match.mentor_id == MentorProfile.id, Match.status == MatchStatus.ACTIVE)
         .exists()
     )
-    query = (
+    return (
         sa.select(MentorProfile.id, User.full_name, ranked.c.expires_on)
         .join(ranked, sa.and_(ranked.c.mentor_id == MentorProfile.id, ranked.c.rank == 1))
         .join(MentorProfile.user)
@@ -151,18 +182,15 @@ def expiring_checks(today: date, days: int = CHECK_EXPIRY_WARNING_DAYS) -> list[
         ))
         .order_by(ranked.c.expires_on, MentorProfile.id)
     )
-    return [CheckRow(r[0], r[1], r[2], r[2] <= today) for r in db.session.execute(query)]
 
 
-def open_alerts() -> list[SafeguardingAlert]:
+def _alerts_query(today: date) -> sa.Select:
     """Safeguarding alerts still waiting for a coordinator's follow-up, oldest first."""
-    query = (
+    return (
         sa.select(SafeguardingAlert)
         .where(SafeguardingAlert.followed_up_at.is_(None))
-        .options(joinedload(SafeguardingAlert.mentee), joinedload(SafeguardingAlert.raised_by))
         .order_by(SafeguardingAlert.raised_at, SafeguardingAlert.id)
     )
-    return list(db.session.scalars(query))
 
 
 def participation_consent_on(today: date):
@@ -199,9 +227,9 @@ class WaitingRow:
     days: int
 
 
-def waiting_mentees(today: date, days: int = WAITING_DAYS) -> list[WaitingRow]:
+def _waiting_query(today: date, days: int = WAITING_DAYS) -> sa.Select:
     """Mentees with participation consent and no open match, waiting more than `days` days."""
-    query = (
+    return (
         sa.select(Mentee.id, Mentee.first_name, Mentee.last_names, Mentee.district,
                   Mentee.referred_on)
         .where(Mentee.archived_at.is_(None),
@@ -209,7 +237,97 @@ def waiting_mentees(today: date, days: int = WAITING_DAYS) -> list[WaitingRow]:
                participation_consent_on(today), ~open_match_exists())
         .order_by(Mentee.referred_on, Mentee.id)
     )
-    return [WaitingRow(*r, (today - r.referred_on).days) for r in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One list of the board: its query for a day, most urgent first, and how a row reads."""
+
+    query: Callable[[date], sa.Select]
+    row: Callable[[Any, date], Any]
+    options: tuple = ()  # loader options when the rows hold ORM objects
+
+
+# The board's lists, in the order it shows them; the digest counts the same rules.
+RULES = {
+    "alerts": Rule(_alerts_query, lambda r, today: r[0],
+                   (joinedload(SafeguardingAlert.mentee), joinedload(SafeguardingAlert.raised_by))),
+    "quiet": Rule(_quiet_query, _match_row),
+    "check_ins": Rule(_check_ins_query, _match_row),
+    "checks": Rule(_checks_query, lambda r, today: CheckRow(r[0], r[1], r[2], r[2] <= today)),
+    "waiting": Rule(_waiting_query, lambda r, today: WaitingRow(
+        r[0], r[1], r[2], r[3], r.referred_on, (today - r.referred_on).days)),
+}
+
+
+def rule_items(name: str, today: date, limit: int | None = None, offset: int = 0) -> list:
+    """The items of rule `name` for `today`, most urgent first, `limit` of them from `offset`."""
+    return [RULES[name].row(r, today) for r in _execute(name, today, limit, offset)]
+
+
+def _execute(name: str, today: date, limit: int | None, offset: int = 0, *columns) -> list:
+    rule = RULES[name]
+    query = rule.query(today).add_columns(*columns).options(*rule.options)
+    return db.session.execute(query.limit(limit).offset(offset)).all()
+
+
+def rule_top(name: str, today: date, limit: int) -> tuple[list, int]:
+    """The `limit` most urgent items of rule `name` and its exact count, in one statement (the
+    count is a window over every row the rule finds, taken before the limit)."""
+    rows = _execute(name, today, limit, 0, sa.func.count().over().label("total"))
+    return [RULES[name].row(r, today) for r in rows], (rows[0].total if rows else 0)
+
+
+def _count(name: str, today: date):
+    return (sa.select(sa.func.count())
+            .select_from(RULES[name].query(today).order_by(None).subquery()).scalar_subquery())
+
+
+def rule_count(name: str, today: date) -> int:
+    """How many items rule `name` has for `today`."""
+    return db.session.scalar(sa.select(_count(name, today)))
+
+
+def rule_counts(today: date) -> dict[str, int]:
+    """How many items each rule has for `today`, in one statement."""
+    row = db.session.execute(sa.select(*(_count(n, today).label(n) for n in RULES))).one()
+    return dict(row._mapping)
+
+
+class RulePage(Pagination):
+    """A page of one rule's items, for the pagination macro: pass `rule` and `today`."""
+
+    def _query_items(self) -> list:
+        return rule_items(self._query_args["rule"], self._query_args["today"],
+                          self.per_page, self._query_offset)
+
+    def _query_count(self) -> int:
+        return rule_count(self._query_args["rule"], self._query_args["today"])
+
+
+def open_alerts() -> list[SafeguardingAlert]:
+    """Every safeguarding alert still waiting for a follow-up, oldest first."""
+    return rule_items("alerts", date.min)
+
+
+def quiet_matches(today: date) -> list[MatchRow]:
+    """Every active match without a session in QUIET_DAYS days, quietest first."""
+    return rule_items("quiet", today)
+
+
+def overdue_check_ins(today: date) -> list[MatchRow]:
+    """Every active match behind on staff check-ins, oldest start first."""
+    return rule_items("check_ins", today)
+
+
+def expiring_checks(today: date) -> list[CheckRow]:
+    """Every mentor whose latest background check lapses soon, or has lapsed while matched."""
+    return rule_items("checks", today)
+
+
+def waiting_mentees(today: date) -> list[WaitingRow]:
+    """Every mentee waiting more than WAITING_DAYS days for a mentor, longest first."""
+    return rule_items("waiting", today)
 
 
 def minutes_this_month(today: date) -> int:
@@ -223,25 +341,25 @@ def minutes_this_month(today: date) -> int:
 
 def recent_sessions(limit: int = RECENT_SESSIONS) -> list[MentoringSession]:
     """The latest logged sessions, newest first, with their match's people."""
+    newest = (MentoringSession.created_at.desc(), MentoringSession.id.desc())
+    # Pick the ids first: joined before the limit, the engines sort every session's people too.
+    latest = sa.select(MentoringSession.id).order_by(*newest).limit(limit).subquery()
     query = (
-        sa.select(MentoringSession)
+        sa.select(MentoringSession).join(latest, latest.c.id == MentoringSession.id)
         .options(joinedload(MentoringSession.match).joinedload(Match.mentee),
                  joinedload(MentoringSession.match).joinedload(Match.mentor)
                  .joinedload(MentorProfile.user))
-        .order_by(MentoringSession.created_at.desc(), MentoringSession.id.desc())
-        .limit(limit)
+        .order_by(*newest)
     )
     return list(db.session.scalars(query))
 
 
-def board(today: date) -> dict:
-    """Gather every rule of the board for `today`."""
+def board(today: date, top: int = BOARD_TOP) -> dict:
+    """Gather the board for `today`: each rule's count and its `top` most urgent items."""
+    tops = {name: rule_top(name, today, top) for name in RULES}
     return {
-        "alerts": open_alerts(),
-        "quiet": quiet_matches(today),
-        "check_ins": overdue_check_ins(today),
-        "checks": expiring_checks(today),
-        "waiting": waiting_mentees(today),
+        "counts": {name: count for name, (_items, count) in tops.items()},
+        "top": {name: items for name, (items, _count) in tops.items()},
         "minutes": minutes_this_month(today),
         "recent": recent_sessions(),
     }

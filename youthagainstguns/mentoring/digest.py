@@ -18,13 +18,7 @@ from . import board
 
 def digest_counts(today: date) -> dict[str, int]:
     """Count each of the board's lists for `today`."""
-    return {
-        "alerts": len(board.open_alerts()),
-        "quiet": len(board.quiet_matches(today)),
-        "check_ins": len(board.overdue_check_ins(today)),
-        "checks": len(board.expiring_checks(today)),
-        "waiting": len(board.waiting_mentees(today)),
-    }
+    return board.rule_counts(today)
 
 
 def send_digest(today: date | None = None) -> int:
