@@ -308,3 +308,28 @@ def test_roster_export_is_formula_safe_and_audited(client, make, coordinator, db
     assert "'=CMD()" in text and "'@x" in text
     assert db.session.scalar(sa.select(AuditEvent.action).where(
         AuditEvent.action == "roster.export")) == "roster.export"
+
+
+def test_detail_loads_each_thing_once_whatever_the_roster(client, make, coordinator, db,
+                                                          count_queries):
+    """Does the audited workshop page load each thing once, with no reload after the audit
+    commit, in as many statements for 30 students as for 3 (issue 11: 13 where 8 do)?"""
+    from youthagainstguns.audit.models import AuditEvent
+
+    def statements(workshop):
+        url = f"/workshops/{workshop.id}"
+        db.session.expire_all()  # what a new request starts from
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code == 200
+        return counter["n"]
+
+    small, big = make.workshop(), make.workshop()
+    make.roster(small, 3)
+    make.roster(big, 30)
+    few, many = statements(small), statements(big)
+    # user, workshop and venue, speakers, roster, conflicts accepted, visible pupils, audit
+    # line, certificates and their count: one each.
+    assert (few, many) == (9, 9)
+    assert db.session.scalar(sa.select(sa.func.count()).where(
+        AuditEvent.action == "roster.view")) == 2

@@ -78,8 +78,9 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
-    # models: the whole schema, for Alembic; backup: its nightly job, before the queue is built.
-    from . import backup, i18n, jobs, mail, models  # noqa: F401
+    # models: the whole schema, for Alembic; backup and dbstats: their nightly jobs, before the
+    # queue is built.
+    from . import backup, dbstats, i18n, jobs, mail, models  # noqa: F401
     from .auth import sessions
 
     db.init_app(app)

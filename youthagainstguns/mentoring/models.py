@@ -425,7 +425,8 @@ class MentoringSession(db.Model):
     notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     safeguarding_concern: so.Mapped[bool] = so.mapped_column(default=False)
     logged_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
-    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Indexed: the board lists the latest logs first.
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     match: so.Mapped[Match] = so.relationship(back_populates="sessions")
