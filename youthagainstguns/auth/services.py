@@ -117,11 +117,6 @@ def _password_mail(kind: MailKind, token: str, email: str) -> dict:
     }
 
 
-def reset_throttled(address: str) -> bool:
-    """Tell whether this client address asked for too many reset links (or failed logins)."""
-    return address_throttled(address)
-
-
 def request_password_reset(email: str, address: str) -> None:
     """Mail a one-time link if `email` names an active account; reveal nothing either way.
 

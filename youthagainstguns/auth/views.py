@@ -95,7 +95,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         address = request.remote_addr or "-"
-        if services.reset_throttled(address):
+        if services.address_throttled(address):
             flash(_("Too many attempts. Wait a few minutes and try again."), "error")
             return render_template("auth/forgot_password.html", form=form), 429
         services.request_password_reset(form.email.data, address)
