@@ -96,9 +96,10 @@ postgres:
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check youthagainstguns tests config.py wsgi.py bench
 
-# Key pages at scale 0.1 and 1, certificate packs, gunicorn throughput; writes bench/RESULTS.md.
+# Key pages at scale 0.1 and 1, query plans, certificate packs, gunicorn throughput, worker
+# memory; writes bench/RESULTS.md.
 # BENCH_ARGS="--engine postgresql" or "--quick"; the databases are kept in instance/bench/.
-bench: $(VENV)/.test-installed translations
+bench: system-test $(VENV)/.test-installed translations postgres
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

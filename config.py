@@ -96,7 +96,8 @@ class Config:
     MAIL_RETRY_DELAY_SECONDS = int(os.environ.get("MAIL_RETRY_DELAY_SECONDS", "60"))
     # "Forgot my password": at most this many reset mails per account per hour.
     PASSWORD_RESET_MAX_PER_HOUR = 3
-    # Job queue (Huey): Redis when REDIS_URL is set (several servers), else a SQLite file.
+    # Job queue (Huey) and the verification page's rate limit: on Redis when REDIS_URL is set
+    # (several servers), else a SQLite file and each worker's memory (youthagainstguns/ratelimit).
     REDIS_URL = os.environ.get("REDIS_URL", "")
     JOBS_SQLITE_FILE = os.environ.get("JOBS_SQLITE_FILE", str(INSTANCE_DIR / "jobs.sqlite"))
     JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "youthagainstguns")

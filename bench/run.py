@@ -12,12 +12,15 @@ through the Flask test client, logged in as their account, the scales and pages 
 timed by wall clock and CPU (time.process_time). Certificate packs, plain WeasyPrint renders
 and a direct ReportLab drawing are interleaved in one process and compared by CPU time. The
 load test starts gunicorn as `make run` does (2 workers x 4 threads) and drives it with 8
-keep-alive clients from this process. Results go to stdout and bench/RESULTS.md.
+keep-alive clients from this process. The memory part downloads report PDFs and certificate
+packs from one gunicorn worker and compares its RSS after 100 and 1,000 downloads. Results go
+to stdout and bench/RESULTS.md.
 """
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import hashlib
 import http.client
 import io
@@ -33,7 +36,8 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -43,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.explain import BIG_TABLE_ROWS, explain_pages  # noqa: E402
 from bench.pages import PAGES, TWO_STEP, Visitor, csrf_token  # noqa: E402
 from config import Config  # noqa: E402
 
@@ -68,29 +73,26 @@ class BenchConfig(Config):
 def bench_app(url: str):
     """An app on the bench database at `url`."""
     from youthagainstguns import create_app
+    from youthagainstguns.auth.models import LoginFailure
+    from youthagainstguns.extensions import db
 
     config = type("Bench", (BenchConfig,), {"SQLALCHEMY_DATABASE_URI": url})
-    return create_app(config)
+    app = create_app(config)
+    with app.app_context():  # a previous run's failed logins would lock the bench accounts
+        db.session.execute(sa.delete(LoginFailure))
+        db.session.commit()
+    gc.freeze()  # as wsgi.py does
+    return app
 
 
 # Databases ----------------------------------------------------------------------------------
 
-def schema_hash(engine_name: str) -> str:
-    """Hash the DDL of every table and index, and the generator's source."""
-    from sqlalchemy.dialects import postgresql, sqlite
-    from sqlalchemy.schema import CreateIndex, CreateTable
-
-    import youthagainstguns.models  # noqa: F401  (every table in the metadata)
+def generator_hash() -> str:
+    """Hash the generator's source: a changed generator makes new databases; a changed
+    schema only upgrades the kept ones through the migrations, as a deployment would."""
     from youthagainstguns.demo import bench_data
-    from youthagainstguns.extensions import db
 
-    dialect = (postgresql if engine_name == "postgresql" else sqlite).dialect()
-    digest = hashlib.sha256(Path(bench_data.__file__).read_bytes())
-    for table in db.metadata.sorted_tables:
-        digest.update(str(CreateTable(table).compile(dialect=dialect)).encode())
-        for index in sorted(table.indexes, key=lambda i: i.name or ""):
-            digest.update(str(CreateIndex(index).compile(dialect=dialect)).encode())
-    return digest.hexdigest()[:12]
+    return hashlib.sha256(Path(bench_data.__file__).read_bytes()).hexdigest()[:12]
 
 
 def database_url(engine_name: str, key: str) -> str:
@@ -102,9 +104,7 @@ def database_url(engine_name: str, key: str) -> str:
 
 
 def _reset_database(engine_name: str, url: str) -> None:
-    """Drop and recreate the (empty) database at `url`, with the models' schema."""
-    from youthagainstguns.extensions import db
-
+    """Drop and recreate the (empty) database at `url`, with the schema of the migrations."""
     if engine_name == "sqlite":
         path = Path(make_url(url).database)
         for extra in ("", "-wal", "-shm"):
@@ -116,9 +116,7 @@ def _reset_database(engine_name: str, url: str) -> None:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         admin.dispose()
-    engine = sa.create_engine(url)
-    db.metadata.create_all(engine)
-    engine.dispose()
+    _flask(url, "db", "upgrade")
 
 
 def database_size(engine_name: str, url: str) -> int:
@@ -134,16 +132,43 @@ def database_size(engine_name: str, url: str) -> int:
     return size
 
 
+def _flask(url: str, *args: str) -> str:
+    """Run a `flask` command on the database at `url`; return what it printed."""
+    env = dict(os.environ, DATABASE_URL=url, FLASK_APP="wsgi", YAG_CONFIG="development")
+    # S603: a fixed argument list, no shell, no user input.
+    return subprocess.run([str(ROOT / ".venv" / "bin" / "flask"), *args], cwd=ROOT,  # noqa: S603
+                          env=env, check=True, capture_output=True, text=True).stdout
+
+
+def _head_revision() -> str:
+    """The newest migration's revision."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 def ensure_database(engine_name: str, scale: float) -> dict:
-    """Return the bench database at `scale` (url, how long it took to make, its size),
-    making it with `flask seed-bench` unless a current one is cached."""
+    """Return the bench database at `scale` (url, how long it took to make, its size): made
+    with `flask seed-bench` unless one of this generator is kept, and upgraded to the newest
+    migration if it is older."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    key = f"{engine_name}-{scale:g}-{schema_hash(engine_name)}"
+    key = f"{engine_name}-{scale:g}-{generator_hash()}"
     marker = CACHE / f"{key}.json"
     url = database_url(engine_name, key)
+    head = _head_revision()
     if marker.exists():
-        return json.loads(marker.read_text()) | {"url": url}
-    for stale in CACHE.glob(f"{engine_name}-{scale:g}-*.json"):  # an older schema's
+        info = json.loads(marker.read_text())
+        if info.get("revision") != head:
+            print(f"upgrading the {engine_name} database at scale {scale:g} ...", flush=True)
+            started = time.perf_counter()
+            _flask(url, "db", "upgrade")
+            info |= {"revision": head, "upgraded_in": time.perf_counter() - started}
+            marker.write_text(json.dumps(info))
+        return info | {"url": url}
+    for stale in CACHE.glob(f"{engine_name}-{scale:g}-*.json"):  # an older generator's
         stale.unlink()
         if engine_name == "sqlite":
             for path in CACHE.glob(stale.stem + ".sqlite*"):
@@ -151,17 +176,13 @@ def ensure_database(engine_name: str, scale: float) -> dict:
     print(f"making the {engine_name} database at scale {scale:g} ...", flush=True)
     _reset_database(engine_name, url)
     started = time.perf_counter()
-    env = dict(os.environ, DATABASE_URL=url, FLASK_APP="wsgi", YAG_CONFIG="development")
-    # S603: a fixed argument list, no shell, no user input.
-    out = subprocess.run([str(ROOT / ".venv" / "bin" / "flask"), "seed-bench", "--scale",  # noqa: S603
-                          f"{scale:g}"], cwd=ROOT, env=env, check=True, capture_output=True,
-                         text=True)
+    out = _flask(url, "seed-bench", "--scale", f"{scale:g}")
     seconds = time.perf_counter() - started
     if engine_name == "sqlite":  # fold the WAL into the file so its size is the data's
         with sqlite3.connect(make_url(url).database) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     info = {"scale": scale, "seconds": seconds, "bytes": database_size(engine_name, url),
-            "rows": out.stdout.strip().splitlines()[-1]}
+            "rows": out.strip().splitlines()[-1], "revision": head}
     marker.write_text(json.dumps(info))
     print(f"  {seconds:.0f} s, {info['bytes'] / 2**20:.0f} MiB", flush=True)
     return info | {"url": url}
@@ -175,14 +196,15 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def measure_pages(visitors: dict[float, Visitor], repeats: int, heavy_repeats: int) -> dict:
+def measure_pages(visitors: dict[float, Visitor], pages: list, repeats: int,
+                  heavy_repeats: int) -> dict:
     """Open every page at every scale, interleaved; return the visits per (page, scale)."""
     visits: dict[tuple[str, float], list] = {}
-    for page in PAGES:  # warm-up: templates compiled, caches filled, logins done
+    for page in pages:  # warm-up: templates compiled, caches filled, logins done
         for visitor in visitors.values():
             visitor.visit(page)
     for round_ in range(repeats):
-        for page in PAGES:
+        for page in pages:
             if page.heavy and round_ >= heavy_repeats:
                 continue
             for scale, visitor in visitors.items():
@@ -192,7 +214,8 @@ def measure_pages(visitors: dict[float, Visitor], repeats: int, heavy_repeats: i
     return visits
 
 
-def pages_table(visits: dict, scales: list[float], engine_name: str) -> tuple[str, list]:
+def pages_table(visits: dict, pages: list, scales: list[float],
+                engine_name: str) -> tuple[str, list]:
     """The markdown table of the pages; and the pages that miss a target, worst first."""
     small, big = scales[0], scales[-1]
     head = ["page"]
@@ -202,7 +225,7 @@ def pages_table(visits: dict, scales: list[float], engine_name: str) -> tuple[st
     head += ["p95 ratio", "CPU p95 ratio", f"KiB @{big:g}", "target"]
     lines = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 2) + "|---|"]
     misses = []
-    for page in PAGES:
+    for page in pages:
         cells = [page.name]
         p95, cpu95 = {}, {}
         for scale in scales:
@@ -282,10 +305,8 @@ def direct_reportlab(facts, items) -> bytes:
         for key, font, size, top in lines:
             canvas.setFont(font, size)
             canvas.drawCentredString(width / 2, height - mm(top), text[key])
-        size = d._name_size(item.holder_name)
-        canvas.setFont(pdf_fast.BOLD, size)
-        canvas.drawCentredString(width / 2, height - mm(d.SLOTS["name_baseline"]),
-                                 item.holder_name)
+        d.draw_name(canvas, item.holder_name)
+        canvas.setFillColorRGB(0, 0, 0)
         canvas.setFont(pdf_fast.REGULAR, 9)
         canvas.drawRightString(mm(242), height - mm(150), text["code_label"])
         canvas.drawString(mm(20), height - mm(185), f"{text['verify_how']} "
@@ -415,16 +436,16 @@ def load(port: int, path: str, cookie: str, clients: int, seconds: float) -> dic
             "p95": percentile(every, 0.95) * 1000, "errors": sum(errors), "n": len(every)}
 
 
-def measure_load(url: str, visitor: Visitor, seconds: float, clients: int = 8) -> str:
-    """Start gunicorn as `make run` does on the bench database; load three pages and login."""
-    from youthagainstguns.demo.bench_data import COORDINATOR_EMAIL
-
+@contextmanager
+def gunicorn(url: str, workers: int = 2):
+    """Run gunicorn as `make run` does (`workers` x 4 threads) on the bench database at `url`;
+    yield its port and process once it answers."""
     port = _free_port()
     env = dict(os.environ, BENCH_DATABASE_URL=url, PYTHONPATH=str(ROOT))
     # S603: a fixed argument list, no shell, no user input.
     server = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--no-control-socket", "--workers", "2",
-         "--threads", "4", "--bind", f"127.0.0.1:{port}", "--access-logfile", "-",
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--no-control-socket", "--workers",
+         str(workers), "--threads", "4", "--bind", f"127.0.0.1:{port}", "--access-logfile", "-",
          "bench.wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -438,9 +459,22 @@ def measure_load(url: str, visitor: Visitor, seconds: float, clients: int = 8) -
                 time.sleep(0.2)
         else:
             raise RuntimeError("gunicorn did not start")
+        yield port, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def measure_load(url: str, visitor: Visitor, seconds: float, clients: int = 8) -> str:
+    """Start gunicorn as `make run` does on the bench database; load three pages, and the
+    health check and login page as the floor of this stack (no session, no database)."""
+    from youthagainstguns.demo.bench_data import COORDINATOR_EMAIL
+
+    with gunicorn(url) as (port, _server):
         staff = http_login(port, COORDINATOR_EMAIL)
         marks = visitor.marks
-        cases = [("login page (anonymous)", "/login", ""),
+        cases = [("health check (no session, no database)", "/healthz", ""),
+                 ("login page (anonymous)", "/login", ""),
                  ("workshop list, first page", "/workshops/", staff),
                  ("mentoring board", "/mentoring/", staff),
                  ("verification (limit lifted)", f"/verify/{marks.certificate_code}", "")]
@@ -452,9 +486,65 @@ def measure_load(url: str, visitor: Visitor, seconds: float, clients: int = 8) -
                          f"| {result['p95']:,.1f} | {result['errors']} |")
             print("  " + lines[-1], flush=True)
         return "\n".join(lines)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+
+# Memory of a worker --------------------------------------------------------------------------
+
+MEMORY_MARKS = (100, 1000)
+
+
+def worker_rss(master: int) -> int:
+    """The resident memory (VmRSS, KiB) of the one gunicorn worker under `master`."""
+    def field(status: str, name: str) -> int:
+        return int(re.search(rf"^{name}:\s+(\d+)", status, re.MULTILINE).group(1))
+
+    # Not /proc/<pid>/task/<pid>/children: not every kernel has it.
+    statuses = []
+    for path in Path("/proc").glob("[0-9]*/status"):
+        try:
+            statuses.append(path.read_text())
+        except OSError:  # a process that ended meanwhile
+            continue
+    workers = [status for status in statuses if field(status, "PPid") == master]
+    if len(workers) != 1:
+        raise RuntimeError(f"expected one gunicorn worker, found {len(workers)}")
+    return field(workers[0], "VmRSS")
+
+
+def measure_memory(url: str, visitor: Visitor) -> str:
+    """Download a month's school report PDF and a certificate pack alternately from one
+    gunicorn worker; compare its memory after 100 and after 1,000 downloads (issue 11:
+    <= 1.2x). One worker, so that every download lands in the process that is measured."""
+    from youthagainstguns.certificates.models import Certificate
+    from youthagainstguns.demo.bench_data import COORDINATOR_EMAIL
+
+    marks = visitor.marks
+    with visitor.app.app_context():
+        from youthagainstguns.extensions import db
+
+        workshop_id = db.session.scalar(sa.select(Certificate.workshop_id).where(
+            Certificate.code == marks.certificate_code))
+    month = urlencode({"school_id": marks.big_school_id,
+                       "start": (marks.today - timedelta(days=30)).isoformat(),
+                       "end": marks.today.isoformat()})
+    paths = (f"/reports/attendance.pdf?{month}", f"/workshops/{workshop_id}/certificates.pdf")
+    rss = {}
+    with gunicorn(url, workers=1) as (port, server):
+        cookie = http_login(port, COORDINATOR_EMAIL)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for n in range(1, MEMORY_MARKS[-1] + 1):
+            response, body = _request(conn, "GET", paths[n % 2], cookie)
+            if response.status != 200 or not body.startswith(b"%PDF"):
+                raise RuntimeError(f"{paths[n % 2]} answered {response.status}")
+            if n in MEMORY_MARKS:
+                rss[n] = worker_rss(server.pid)
+                print(f"  after {n:,} downloads: {rss[n] / 1024:,.1f} MiB", flush=True)
+        conn.close()
+    first, last = MEMORY_MARKS
+    return ("| worker RSS after 100 downloads | after 1,000 | ratio (target <= 1.2) |\n"
+            "|---:|---:|---:|\n"
+            f"| {rss[first] / 1024:,.1f} MiB | {rss[last] / 1024:,.1f} MiB "
+            f"| {rss[last] / rss[first]:.2f}x |")
 
 
 # Report ----------------------------------------------------------------------------------------
@@ -495,8 +585,11 @@ def main() -> None:
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--scales", default="0.1,1")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    parser.add_argument("--only", default="pages,packs,load",
-                        help="comma-separated parts: pages, packs, load")
+    parser.add_argument("--only", default="pages,explain,packs,load,memory",
+                        help="comma-separated parts: pages, explain, packs, load, memory")
+    parser.add_argument("--pages", default="", metavar="WORDS",
+                        help="only the pages whose name holds one of these comma-separated "
+                             "words (printed, not recorded in RESULTS.md)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="cProfile the N pages furthest off target at the largest scale")
     args = parser.parse_args()
@@ -514,20 +607,32 @@ def main() -> None:
     if "pages" in parts:
         repeats, heavy = (5, 2) if args.quick else (20, 5)
         print(f"pages: {repeats} rounds ({heavy} for downloads) at scales {args.scales}")
-        visits = measure_pages(visitors, repeats, heavy)
+        chosen = [page for page in PAGES if not args.pages
+                  or any(word in page.name for word in args.pages.split(","))]
+        visits = measure_pages(visitors, chosen, repeats, heavy)
         OUT.mkdir(exist_ok=True)
         (OUT / f"visits-{args.engine}.json").write_text(json.dumps(
             {f"{name} @{scale:g}": [v.__dict__ for v in runs]
              for (name, scale), runs in visits.items()}))
-        table, misses = pages_table(visits, scales, args.engine)
+        table, misses = pages_table(visits, chosen, scales, args.engine)
         print(table)
-        sections["pages"] = (
-            f"Key pages in process (test client, logged in; wall ms unless CPU; {repeats} "
-            f"runs, {heavy} for the PDF and CSV; target p95 <= {TARGET_MS[args.engine]} ms "
-            f"at scale {big:g} and p95 ratio <= {TARGET_RATIO}):\n\n{table}")
+        if not args.pages:
+            sections["pages"] = (
+                f"Key pages in process (test client, logged in; wall ms unless CPU; {repeats} "
+                f"runs, {heavy} for the PDF and CSV; target p95 <= {TARGET_MS[args.engine]} "
+                f"ms at scale {big:g} and p95 ratio <= {TARGET_RATIO}):\n\n{table}")
         for page in misses[:args.profile]:
             print(f"\n### profile: {page.name} at scale {big:g}\n")
             print(profile(visitors[big], page))
+    if "explain" in parts:
+        print(f"query plans at scale {big:g}")
+        OUT.mkdir(exist_ok=True)
+        table = explain_pages(visitors[big], OUT / f"explain-{args.engine}.txt")
+        print(table)
+        sections["explain"] = (
+            f"Query plans of every SELECT of each key page at scale {big:g} (all plans in "
+            f"`bench/out/explain-{args.engine}.txt`; big tables hold over "
+            f"{BIG_TABLE_ROWS:,} rows):\n\n{table}")
     if "packs" in parts:
         sizes = [30, 100] if args.quick else [30, 300, 1000]
         repeats = {n: 1 for n in sizes} if args.quick else {30: 5, 300: 3, 1000: 2}
@@ -541,6 +646,13 @@ def main() -> None:
         table = measure_load(databases[big]["url"], visitors[big], 5 if args.quick else 10)
         sections["load"] = (f"Throughput under gunicorn as `make run` starts it, scale "
                             f"{big:g}, load generator on the same machine:\n\n{table}")
+    if "memory" in parts:
+        print(f"memory of one gunicorn worker, report PDFs and packs alternately, scale {big:g}")
+        table = measure_memory(databases[big]["url"], visitors[big])
+        print(table)
+        sections["memory"] = (f"Memory of a gunicorn worker (1 worker x 4 threads) downloading "
+                              f"a month's school report PDF and a certificate pack alternately, "
+                              f"scale {big:g}:\n\n{table}")
     write_results(args.engine, sections)
 
 

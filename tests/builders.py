@@ -271,6 +271,12 @@ class Builders(_Workshops):
         return self._save(SafeguardingAlert(match=match, mentee_id=match.mentee_id,
                                             **(defaults | fields)))
 
+    def background_check(self, mentor: MentorProfile, checked_on: date,
+                         expires_on: date) -> BackgroundCheck:
+        """Return another clear background check of a mentor (a renewal, say)."""
+        return self._save(BackgroundCheck(mentor=mentor, checked_on=checked_on,
+                                          result=CheckResult.CLEAR, expires_on=expires_on))
+
     def check_in(self, match: Match, held_on: date) -> StaffCheckIn:
         """Return a phone check-in held on a date."""
         return self._save(StaffCheckIn(match=match, held_on=held_on, method=SessionKind.PHONE))

@@ -100,9 +100,11 @@ def _empty_all_tables(db) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_database(request, app):
-    """Give each test an app context and empty tables afterwards."""
+    """Give each test an app context and fresh rate-limit counters, and empty tables after."""
+    from youthagainstguns import ratelimit
     from youthagainstguns.extensions import db
 
+    ratelimit.init_app(app)
     with app.app_context():
         yield
         db.session.remove()

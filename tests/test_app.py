@@ -183,7 +183,7 @@ def test_error_pages_are_friendly_and_spanish(client, login_as):
     login_as(Role.MENTOR)
     response = client.get("/users")
     assert response.status_code == 403
-    assert "Tu cuenta no tiene acceso a esta página." in response.get_data(as_text=True)
+    assert "Su cuenta no tiene acceso a esta página." in response.get_data(as_text=True)
 
 
 def test_oversized_upload_is_refused(client, app):

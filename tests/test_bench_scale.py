@@ -9,9 +9,10 @@ from youthagainstguns.demo.bench_data import BenchRefused, seed_bench
 
 
 def _statements_per_page(app, db, scale: float) -> dict[str, int]:
-    """Seed `scale`, open every key page twice, return the second visit's statement count;
-    then empty the database again."""
-    seed_bench(db.engine, scale)
+    """Seed `scale` as `flask seed-bench` does (figures included), open every key page twice,
+    return the second visit's statement count; then empty the database again."""
+    result = app.test_cli_runner().invoke(args=["seed-bench", "--scale", f"{scale:g}"])
+    assert result.exit_code == 0, result.output
     visitor = Visitor(app)
     try:
         counts = {}

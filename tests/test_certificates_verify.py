@@ -2,13 +2,8 @@
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 
-from youthagainstguns.certificates.models import (
-    Certificate,
-    CertificateKind,
-    VerificationLookup,
-)
+from youthagainstguns.certificates.models import Certificate, CertificateKind
 from youthagainstguns.timeutil import utcnow
 from youthagainstguns.workshops.models import AttendanceStatus
 
@@ -93,13 +88,12 @@ def test_form_explains_a_malformed_code(client):
     assert "no es un código de verificación válido" in response.get_data(as_text=True)
 
 
-def test_lookups_are_rate_limited_per_address_in_the_database(certificate, app, db, client):
-    """After the allowed number of lookups, does the page answer 429, counted in the DB?"""
+def test_lookups_are_rate_limited_per_address(certificate, app, client):
+    """After the allowed number of lookups, does the page answer 429 (see test_ratelimit)?"""
     limit = app.config["VERIFY_MAX_LOOKUPS_PER_ADDRESS"]
     for _n in range(limit):
         assert client.get(f"/verify/{certificate.code}").status_code == 200
     assert client.get(f"/verify/{certificate.code}").status_code == 429
-    assert db.session.scalar(sa.select(sa.func.count(VerificationLookup.id))) == limit
     other = client.get(f"/verify/{certificate.code}",
                        environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 200

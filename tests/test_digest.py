@@ -59,7 +59,7 @@ def test_the_digest_mails_active_staff_the_board_counts_without_names(
                  "Emparejamientos sin sesión en 30 días: 1",
                  "Seguimientos del equipo atrasados: 1",
                  "Certificados de antecedentes que vencen en 30 días o menos: 0",
-                 "Mentoreados/as esperando más de 14 días: 0"):
+                 "Personas mentoreadas esperando más de 14 días: 0"):
         assert line in spanish["text"], line
     english = _parts(received["coord.en@example.org"])
     assert "Open safeguarding alerts: 1" in english["text"]

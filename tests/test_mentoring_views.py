@@ -183,7 +183,7 @@ def test_proposing_an_unready_mentor_shows_every_reason(client, auth, login_as, 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "capacitación de al menos 6 horas" in html
-    assert "No hay consentimiento del apoderado para la participación." in html
+    assert "No hay consentimiento de la persona apoderada para la participación." in html
     assert db.session.scalar(sa.select(sa.func.count(Match.id))) == 0
 
 

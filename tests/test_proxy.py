@@ -3,7 +3,6 @@
 The test client connects from 127.0.0.1, the default PROXY_ADDRESSES, so it stands for nginx;
 `peer` in a row says it connected from elsewhere (straight to gunicorn).
 """
-from collections import Counter
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +10,6 @@ import sqlalchemy as sa
 from tests.conftest import AuthActions
 from youthagainstguns.audit.models import AuditEvent
 from youthagainstguns.auth.models import LoginFailure, Role
-from youthagainstguns.certificates.models import VerificationLookup
 from youthagainstguns.demo import DEMO_PASSWORD
 
 PROXY = "127.0.0.1"
@@ -95,15 +93,12 @@ def test_audit_rows_record_the_client_address(request, client, auth, login_as, d
     assert event.address == seen
 
 
-def test_verification_limit_is_per_client_behind_the_proxy(behind_proxy, client, db, monkeypatch):
+def test_verification_limit_is_per_client_behind_the_proxy(behind_proxy, client, monkeypatch):
     """Does one client using up its verification lookups leave the rest of the world some?"""
     monkeypatch.setitem(behind_proxy.config, "VERIFY_MAX_LOOKUPS_PER_ADDRESS", 2)
-    a, b = {"X-Forwarded-For": CLIENT_A}, {"X-Forwarded-For": CLIENT_B}
-    assert [client.get("/verify/ABCD-EFGH-JKLM", headers=a).status_code
-            for _ in range(3)] == [404, 404, 429]
-    assert client.get("/verify/ABCD-EFGH-JKLM", headers=b).status_code == 404
-    addresses = db.session.scalars(sa.select(VerificationLookup.address)).all()
-    assert Counter(addresses) == {CLIENT_A: 2, CLIENT_B: 1}
+    for address in (CLIENT_A, CLIENT_B):  # B gets its own two, not what A left
+        assert [client.get("/verify/ABCD-EFGH-JKLM", headers={"X-Forwarded-For": address})
+                .status_code for _ in range(3)] == [404, 404, 429]
 
 
 def test_a_forged_header_from_outside_the_proxy_still_meets_the_limit(behind_proxy, client,

@@ -1,6 +1,8 @@
 """School attendance reports (PDF, CSV), their access rules, and program totals."""
+import bisect
 import csv
 import io
+import math
 from datetime import timedelta
 
 import pdfplumber
@@ -9,7 +11,9 @@ import sqlalchemy as sa
 
 from youthagainstguns.audit.models import AuditEvent
 from youthagainstguns.auth.models import Role
-from youthagainstguns.workshops.models import AttendanceStatus
+from youthagainstguns.pdf_fast import points
+from youthagainstguns.reports.services import GEOMETRY, _columns
+from youthagainstguns.workshops.models import AttendanceStatus, Student
 
 P, L, E, A = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.EXCUSED,
               AttendanceStatus.ABSENT)
@@ -141,3 +145,74 @@ def test_program_totals_suppress_small_counts(make, client, login_as):
     assert "<td>Ancón</td><td>&lt;5</td>" in html
     assert "<td>Comas</td><td>6</td>" in html
     assert "<svg" in html
+
+
+def _column_edges(app, per_workshop: bool) -> list[float]:
+    """The x of each column boundary of the PDF table, in points."""
+    edges = [points(GEOMETRY["side"])]
+    with app.test_request_context():
+        columns = _columns(per_workshop)
+    for column in columns:
+        edges.append(edges[-1] + points(column.width))
+    return edges
+
+
+def test_long_name_and_title_are_clipped_to_their_columns(app, make, client, login_as,
+                                                          today):
+    """Does a 120-character name or a 160-character title stop short of the next column?"""
+    school = make.school()
+    workshop = make.held_workshop(venue=school, title="Taller " + "muy " * 37 + "largo")
+    long_name = make.student(school, last_names="Huamaní " * 14 + "Quispe", first_name="Ana")
+    make.enrol(workshop, [(long_name, P), (make.student(school), A)])
+    login_as(Role.COORDINATOR)
+    response = client.get("/reports/attendance.pdf", query_string=_period(school, today))
+    with pdfplumber.open(io.BytesIO(response.data)) as document:
+        page = document.pages[0]
+        row_top = next(w["top"] for w in page.extract_words() if w["text"].startswith("Huamaní"))
+        first_row = [c for c in page.chars if abs(c["top"] - row_top) < 1]
+    assert "".join(c["text"] for c in first_row).count("…") == 2  # name and title only
+    edges = _column_edges(app, per_workshop=False)
+    for char in first_row:
+        column = bisect.bisect_right(edges, char["x0"]) - 1
+        assert char["x1"] <= edges[column + 1], f"{char['text']!r} crosses into the next column"
+    assert {bisect.bisect_right(edges, c["x0"]) - 1 for c in first_row} == set(range(6))
+
+
+def test_a_2000_row_report_has_every_row_on_the_right_number_of_pages(
+        make, db, client, login_as, today):
+    """Are all 2,000 rows there, numbered, on 47 pages (33 rows, then 43 a page)?"""
+    school = make.school()
+    workshop = make.held_workshop(venue=school, capacity=2000)
+    students = [Student(school_id=school.id, first_name="Eva", last_names=f"Alumna{n:04d}",
+                        grade="5.º", section="B") for n in range(1, 2001)]
+    db.session.add_all(students)
+    db.session.commit()
+    make.enrol(workshop, [(student, P) for student in students])
+    login_as(Role.COORDINATOR)
+    response = client.get("/reports/attendance.pdf", query_string=_period(school, today))
+    pages = _pdf_pages(response.data)
+    assert len(pages) == 1 + math.ceil((2000 - 33) / 43) == 47
+    assert all(f"Página {n} de 47" in text for n, text in enumerate(pages, 1))
+    lines = {line for text in pages for line in text.splitlines()}
+    assert all(f"{n} Alumna{n:04d}, Eva 5.º B" in " ".join(lines) for n in (1, 33, 34, 2000))
+    found = [line.split()[:2] for line in lines if " Alumna" in line]
+    assert sorted((int(n), name) for n, name in found) == [
+        (n, f"Alumna{n:04d},") for n in range(1, 2001)]
+
+
+def test_period_report_counts_pupils_at_another_venue(school_year, make, client, login_as,
+                                                      today):
+    """Are a school's pupils at a workshop held elsewhere in its report, and no one else's?"""
+    school, _workshop, _students = school_year
+    centre = make.school(name="Centro comunitario")
+    away = make.held_workshop(venue=centre, title="Taller en el centro")
+    make.enrol(away, [(make.student(school, last_names="Visitante"), L),
+                      (make.student(centre, last_names="Local"), P)])
+    login_as(Role.COORDINATOR)
+    response = client.get("/reports/attendance.csv", query_string=_period(school, today))
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert len(rows) == 42
+    assert any(row[1].startswith("Visitante") for row in rows)
+    assert not any(row[1].startswith("Local") for row in rows)
+    page = client.get("/reports", query_string=_period(school, today))
+    assert "41 estudiantes" in page.get_data(as_text=True)

@@ -40,7 +40,7 @@ def test_coordinator_creates_a_school_and_sees_it(client, auth, login_as, db):
     ("name", "", "Este campo es obligatorio."),
     ("district", "Narnia", "Opción inválida"),
     ("official_code", "12AB", "El código modular tiene 7 dígitos."),
-    ("phone", "llámame", "Escribe solo dígitos"),
+    ("phone", "llámame", "Escriba solo dígitos"),
 ])
 def test_invalid_school_is_refused_next_to_the_field(client, auth, login_as, db, field, value,
                                                      message):

@@ -137,7 +137,7 @@ def test_list_shows_vetting_badges_and_filters(client, login_as, make, today):
     login_as(Role.COORDINATOR)
     page = client.get("/speakers/").get_data(as_text=True)
     assert "Nombre Secreto Uno" not in page
-    for label in ("Evaluación vigente", "Evaluación por vencer", "Evaluación vencida"):
+    for label in ("Verificación vigente", "Verificación por vencer", "Verificación vencida"):
         assert label in page
     active = client.get("/speakers/?show=active").get_data(as_text=True)
     assert "Vigente" in active and "Inactivo" not in active

@@ -80,7 +80,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
     # models: the whole schema, for Alembic; backup and dbstats: their nightly jobs, before the
     # queue is built.
-    from . import backup, dbstats, i18n, jobs, mail, models  # noqa: F401
+    from . import backup, dbstats, i18n, jobs, mail, models, ratelimit  # noqa: F401
     from .auth import sessions
 
     db.init_app(app)
@@ -91,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     sessions.init_login_manager(app, login_manager)
     jobs.init_app(app)
     mail.init_app(app)
+    ratelimit.init_app(app)
 
 
 @event.listens_for(Engine, "do_connect")

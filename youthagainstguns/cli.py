@@ -8,7 +8,9 @@ from . import backup as backups
 from .auth import services as auth_services
 from .auth.models import Role, User
 from .extensions import db
+from .mentoring import summaries as mentoring_summaries
 from .privacy.retention import anonymize_expired
+from .workshops import summaries
 
 
 def register(app: Flask) -> None:
@@ -66,6 +68,9 @@ def seed_bench(scale: float) -> None:
         written = fill(db.engine, scale)
     except BenchRefused as error:
         raise click.ClickException(str(error)) from error
+    with db.engine.begin() as connection:  # bulk inserts go round the flush listener
+        summaries.rebuild(connection)
+        mentoring_summaries.refresh_minutes(connection)
     click.echo(f"Benchmark data at scale {scale:g}: "
                + ", ".join(f"{name} {count:,}" for name, count in written.items()))
 

@@ -1,13 +1,24 @@
 """Form pieces shared by every area, and the base every form derives from."""
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeField, HiddenField, SelectMultipleField, StringField
-from wtforms.validators import StopValidation
+from wtforms import (
+    DateTimeField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .text import CONTROL_CHARACTERS
+from .extensions import db
+from .text import CONTROL_CHARACTERS, search_text
 
 # Dates outside these years are typing mistakes, and at the extremes adding a day or a
 # time zone to them overflows.
@@ -65,3 +76,64 @@ class CheckboxListField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+# How many options a searchable select offers at once: enough to pick from, few enough that
+# the page and each answer stay small whatever the number of records.
+OPTIONS_LIMIT = 20
+Options = list[tuple[int, str]]
+
+
+def search_options(query: sa.Select, searched: Sequence[sa.ColumnElement], *,
+                   q: str | None = None, ids: Iterable[int] | None = None,
+                   limit: int | None = OPTIONS_LIMIT) -> Options:
+    """Return the (id, label) rows of `query` (selecting id then label, ordered) that have an
+    id in `ids`, else whose `searched` columns hold the words of `q`; at most `limit`."""
+    if ids is not None:
+        query = query.where(query.selected_columns[0].in_(list(ids)))
+    elif words := search_text(q):
+        query = query.where(sa.or_(*(column.icontains(words, autoescape=True)
+                                     for column in searched)))
+    return [(row[0], row[1]) for row in db.session.execute(query.limit(limit))]
+
+
+@dataclass(frozen=True)
+class OptionSource:
+    """Where a searchable select finds its options: `lookup(q=..., ids=...)` on the server,
+    and the same through `endpoint` (answering `?q=` with JSON, under `name`) for the browser."""
+
+    name: str
+    lookup: Callable[..., Options]
+    endpoint: str
+
+
+class SearchSelectField(SelectField):
+    """One record among thousands (a venue, a speaker): the page lists only the chosen one, and
+    without JavaScript the matches of the search typed into `<name>_q`; static/js/combobox.js
+    makes it a combobox that asks `source` for matches as the user types."""
+
+    def __init__(self, label=None, validators=None, *, source: OptionSource,
+                 blank: str = "—", **kwargs):
+        kwargs.setdefault("default", 0)
+        super().__init__(label, validators, coerce=int, validate_choice=False, **kwargs)
+        self.source, self.blank, self.search = source, blank, ""
+        self.choices = self._current_choices
+
+    def post_process(self, formdata=None) -> None:
+        """Note the search typed without JavaScript before the choices are looked up."""
+        if formdata is not None:
+            self.search = search_text(formdata.get(f"{self.name}_q"))
+        super().post_process(formdata)
+
+    def _current_choices(self) -> list[SelectChoice]:
+        chosen = self.source.lookup(ids=[self.data]) if self.data else []
+        found = self.source.lookup(q=self.search) if self.search else []
+        return [SelectChoice(0, self.blank),
+                *(SelectChoice(value, label) for value, label in dict(chosen + found).items())]
+
+    def pre_validate(self, form) -> None:
+        """Refuse an id that names no record on offer (a stale bookmark, a typed URL)."""
+        if not self.process_errors and self.data and \
+                all(choice.value != self.data for choice in self.choices):
+            raise ValidationError(_l("This choice does not exist or is no longer available. "
+                                     "Choose again."))

@@ -23,19 +23,22 @@ from .workshops.models import (
                                AttendanceStatus,
                                CalendarFeed,
                                ConflictAcknowledgement,
+                               RosterCount,
                                RosterEntry,
                                Student,
                                Workshop,
                                WorkshopStatus,
 )
+from .workshops.summaries import ProgramFigure, ReachMember
 
 __all__ = [
     "AttendanceStatus", "AuditEvent", "BackgroundCheck", "BlackoutDate", "CalendarFeed",
     "Certificate", "CertificateKind", "ConflictAcknowledgement", "GuardianConsent",
     "LoginFailure", "Match", "Mentee", "MentorInterview", "MentorProfile", "MentorReference",
-    "MentoringSession", "OutboxMessage", "PasswordLink", "Role", "RosterEntry",
+    "MentoringSession", "OutboxMessage", "PasswordLink", "Role", "RosterCount", "RosterEntry",
     "SafeguardingAlert", "School",
     "ScreeningDecision", "Speaker", "SpeakerExcludedDistrict", "SpeakerUnavailability",
-    "StaffCheckIn", "Student", "TrainingSession", "User", "VenueKind", "Workshop",
+    "ProgramFigure", "ReachMember", "StaffCheckIn", "Student", "TrainingSession", "User",
+    "VenueKind", "Workshop",
     "WorkshopStatus",
 ]

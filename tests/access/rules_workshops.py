@@ -35,6 +35,9 @@ RULES = {
     "workshops.feed_settings": Allowed.of(STAFF, "school", "speaker"),
     "workshops.regenerate_feed": Allowed.of(STAFF, "school", "speaker"),
     "workshops.feed": PUBLIC,  # the secret token is the credential; a bad one is a 404
+    # Venue and speaker names for the staff's filters and forms (a school contact's list has
+    # no such filter; speakers' legal names are never in it, but who works with whom is).
+    "workshops.options": STAFF_ONLY,
 }
 
 
@@ -77,6 +80,7 @@ def build(make, world: dict) -> None:
     world["guest_entry_id"] = guest.id
     world["other_workshop_id"] = other.id
     world["other_entry_id"] = other_entry.id
+    world["source"] = "venues"
 
 
 def _happening_now(make, venue, speaker) -> Workshop:

@@ -101,3 +101,18 @@ def log_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD,
         page.fill("input[name=code]", pyotp.TOTP(secret_on_setup_page(page.content())).now())
         page.click("main button[type=submit]")
         page.wait_for_load_state()
+
+
+def choose_in_combobox(page, field_id: str, typed: str, option: str) -> None:
+    """Type into a searchable select (combobox.js) and pick `option` with the keyboard."""
+    from playwright.sync_api import expect
+
+    box = page.locator(f"#{field_id}-combobox")
+    box.fill(typed)
+    listbox = page.locator(f"#{field_id}-listbox")
+    expect(listbox.get_by_role("option", name=option)).to_be_visible()
+    names = listbox.get_by_role("option").all_inner_texts()
+    for _ in range(names.index(option) + 1):
+        box.press("ArrowDown")
+    box.press("Enter")
+    expect(box).to_have_value(option)

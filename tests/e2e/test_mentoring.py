@@ -36,7 +36,7 @@ def test_mentor_logs_a_session_with_a_concern_on_a_phone_and_coordinator_sees_it
     screenshot(phone, "mentoring-session-form-phone")
     phone.get_by_role("button", name="Guardar sesión").click()
     expect(phone).to_have_url(re.compile(rf"/mentoring/matches/{match.id}$"))
-    expect(phone.locator(".flash-warning")).to_contain_text("Se alertó a los coordinadores")
+    expect(phone.locator(".flash-warning")).to_contain_text("Se alertó al equipo de coordinación")
     expect(phone.locator(".session-list")).to_contain_text("Partido de fútbol")
     screenshot(phone, "mentoring-match-phone")
 

@@ -231,14 +231,9 @@ def authenticate(email: str, password: str, address: str) -> User | None:
 
 
 # Tables whose rows hold attacker-chosen values (emails, addresses) and mean something only
-# within a window: (model with `id` and `at`, config key of the window in minutes). Areas
-# above accounts add theirs with register_ledger.
+# within a window: (model with `id` and `at`, config key of the window in minutes). Limits
+# that need no history across restarts count without a table (ratelimit).
 _LEDGERS: list[tuple[type, str]] = [(LoginFailure, "LOGIN_FAILURE_WINDOW_MINUTES")]
-
-
-def register_ledger(model: type, window_key: str) -> None:
-    """Have the periodic purge empty `model` of rows older than config[window_key] minutes."""
-    _LEDGERS.append((model, window_key))
 
 
 def purge_ledgers(now: datetime | None = None) -> int:

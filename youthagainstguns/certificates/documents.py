@@ -7,6 +7,7 @@ positions the single-page template uses (`SLOTS`, millimetres from the top-left 
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,8 +29,14 @@ NAME_COLOUR = (11 / 255, 93 / 255, 80 / 255)
 BASELINE_EM = 0.846
 PT_IN_MM = 0.352778
 SLOTS = {
-    "name_baseline": 84.0, "name_pt": 28.0, "name_min_pt": 13.0, "name_width": 230.0,
+    # A name shrinks on one line from name_pt to name_line_min_pt, then takes two lines from
+    # name_lines_pt down to name_min_pt, the floor (see `name_lines`).
+    "name_baseline": 84.0, "name_pt": 28.0, "name_line_min_pt": 20.0, "name_lines_pt": 20.0,
+    "name_min_pt": 9.0, "name_width": 230.0, "name_leading": 1.15,
     "rule_y": 88.0,
+    # The workshop, venue and speaker lines: smaller type once they would take 3 lines or more.
+    "body_width": 237.0, "body_long_lines": 1.6, "workshop_pt": 16.0, "workshop_long_pt": 12.0,
+    "body_pt": 12.0, "body_long_pt": 10.0,
     "qr_left": 247.0, "qr_top": 148.0, "qr_size": 30.0,
     "code_right": 242.0, "code_baseline": 159.0, "code_pt": 8.5,
     "label_top": 149.5, "how_top": 162.5,
@@ -57,6 +64,65 @@ class CertificateItem:
     issued_on: date
 
 
+@dataclass(frozen=True)
+class NameLines:
+    """A holder's name as printed: its lines (nearly always one) and their size in points."""
+
+    lines: tuple[str, ...]
+    size: float
+
+    def baselines(self) -> list[float]:
+        """Return each line's baseline in mm from the top: the last line sits where a one-line
+        name does, just above the rule; the others stack above it."""
+        pitch = SLOTS["name_leading"] * self.size * PT_IN_MM
+        count = len(self.lines)
+        return [SLOTS["name_baseline"] - (count - 1 - i) * pitch for i in range(count)]
+
+
+def _down(size: float) -> float:
+    """Round a font size down to 0.01 pt, so that both renderers get one that still fits."""
+    return math.floor(size * 100) / 100
+
+
+def name_lines(name: str) -> NameLines:
+    """Fit a holder's name into its slot: one line, shrunk down to name_line_min_pt; else two
+    balanced lines, shrunk down to the floor; at the floor, as many lines as it takes (only
+    names of ~100 wide letters or of unbroken runs that long need three)."""
+    width = pdf_fast.points(SLOTS["name_width"])
+    # One measurement at 1 pt scales to every size; the common short name stops here.
+    per_pt = pdf_fast.text_width(name, pdf_fast.BOLD, 1)
+    if per_pt * SLOTS["name_pt"] <= width:
+        return NameLines((name,), SLOTS["name_pt"])
+    if per_pt * SLOTS["name_line_min_pt"] <= width:
+        return NameLines((name,), _down(width / per_pt))
+    lines = pdf_fast.two_lines(name, pdf_fast.BOLD)
+    longest = max(pdf_fast.text_width(line, pdf_fast.BOLD, 1) for line in lines)
+    size = min(SLOTS["name_lines_pt"], _down(width / longest))
+    if size >= SLOTS["name_min_pt"]:
+        return NameLines(lines, size)
+    floor = SLOTS["name_min_pt"]
+    return NameLines(tuple(pdf_fast.wrap_text(name, pdf_fast.BOLD, floor, width)), floor)
+
+
+def draw_name(canvas, name: str) -> None:
+    """Draw a holder's name centred in its slot, laid out by `name_lines`."""
+    layout = name_lines(name)
+    canvas.setFillColorRGB(*NAME_COLOUR)
+    canvas.setFont(pdf_fast.BOLD, layout.size)
+    for line, baseline in zip(layout.lines, layout.baselines(), strict=True):
+        canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - pdf_fast.points(baseline), line)
+
+
+def _long_lines(text: dict) -> list[str]:
+    """Name the body lines long enough to need 3 lines or more at their usual size."""
+    width = pdf_fast.points(SLOTS["body_width"]) * SLOTS["body_long_lines"]
+    sizes = {"workshop_title": (pdf_fast.BOLD, SLOTS["workshop_pt"]),
+             "details": (pdf_fast.REGULAR, SLOTS["body_pt"]),
+             "given_by": (pdf_fast.REGULAR, SLOTS["body_pt"])}
+    return [key for key, (font, size) in sizes.items()
+            if pdf_fast.text_width(text[key], font, size) > width]
+
+
 def verify_url(code: str) -> str:
     """Return the public address that verifies `code` (what the QR code holds)."""
     return absolute_url("certificates.verify", code=code)
@@ -77,7 +143,7 @@ def certificate_text(facts: WorkshopFacts, kind: CertificateKind, language: str,
         if facts.speaker_aliases:
             speakers = format_list(list(facts.speaker_aliases), locale=language)
             given_by = _("Given by %(speakers)s.", speakers=speakers)
-        return {
+        text = {
             "language": language,
             "tagline": _("Violence prevention program · Lima, Peru"),
             "title": (_("CERTIFICATE OF PARTICIPATION AS A SPEAKER") if speaker
@@ -94,22 +160,18 @@ def certificate_text(facts: WorkshopFacts, kind: CertificateKind, language: str,
             "verify_how": _("Scan the QR code or enter the code at"),
             "verify_base": absolute_url("certificates.verify_form"),
         }
-
-
-def _name_size(name: str) -> float:
-    """Shrink long names so they stay on one line."""
-    return pdf_fast.fit_font_size(
-        name, pdf_fast.BOLD, SLOTS["name_pt"], pdf_fast.points(SLOTS["name_width"]),
-        SLOTS["name_min_pt"])
+    return {**text, "long": _long_lines(text)}
 
 
 def _page(item: CertificateItem) -> dict:
     """Return the per-person values of one page, sized and placed as the stamp places them."""
-    size = _name_size(item.holder_name)
+    name = name_lines(item.holder_name)
     url = verify_url(item.code)
     return {
-        "holder_name": item.holder_name, "name_pt": round(size, 2),
-        "name_top": round(SLOTS["name_baseline"] - BASELINE_EM * size * PT_IN_MM, 2),
+        "name_pt": name.size,
+        "name_lines": [{"text": line, "top": round(baseline - BASELINE_EM * name.size * PT_IN_MM,
+                                                  2)}
+                       for line, baseline in zip(name.lines, name.baselines(), strict=True)],
         "code": item.code,
         "code_top": round(SLOTS["code_baseline"] - BASELINE_EM * SLOTS["code_pt"] * PT_IN_MM, 2),
         "verify_url": url,
@@ -136,11 +198,7 @@ def _background_key(item: CertificateItem) -> tuple:
 def _stamp(canvas, item: CertificateItem) -> None:
     """Draw one page's name, code and QR code where the template would have put them."""
     top = PAGE_HEIGHT
-    size = _name_size(item.holder_name)
-    canvas.setFillColorRGB(*NAME_COLOUR)
-    canvas.setFont(pdf_fast.BOLD, size)
-    canvas.drawCentredString(PAGE_WIDTH / 2, top - pdf_fast.points(SLOTS["name_baseline"]),
-                             item.holder_name)
+    draw_name(canvas, item.holder_name)
     canvas.setFillColorRGB(0, 0, 0)
     canvas.setFont(pdf_fast.BOLD, SLOTS["code_pt"])
     canvas.drawRightString(pdf_fast.points(SLOTS["code_right"]),

@@ -85,17 +85,3 @@ class Certificate(db.Model):
     def can_revoke(self, user) -> bool:
         """Only staff revoke certificates."""
         return user.is_staff
-
-
-class VerificationLookup(db.Model):
-    """One lookup on the public verification page.
-
-    Counted per address in the database, not in process memory, so that the limit holds
-    across several gunicorn workers.
-    """
-
-    __tablename__ = "verification_lookups"
-
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    address: so.Mapped[str] = so.mapped_column(sa.String(45), index=True)
-    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -3,35 +3,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, current_app
 from flask_babel import gettext as _
 
+from .. import ratelimit
 from ..audit.services import record
 from ..auth import notifications
 from ..auth.models import User
-from ..auth.services import register_ledger
 from ..extensions import db
 from ..mail_models import MailKind
 from ..timeutil import to_lima, today_lima, utcnow
 from ..urls import absolute_url
 from ..workshops.models import (
     ATTENDED_STATUSES,
+    REPORTED,
     RosterEntry,
     Student,
     Workshop,
-    WorkshopStatus,
     documents_visible_to,
     pupils_visible_to,
+    took_place,
     workshop_speakers,
 )
 from .documents import CertificateItem, WorkshopFacts
-from .models import Certificate, CertificateKind, VerificationLookup
+from .models import Certificate, CertificateKind
 
-ISSUABLE = (WorkshopStatus.HELD, WorkshopStatus.CLOSED)
 LANGUAGES = ("es", "en")
 CODE_CHARS = re.compile(r"[A-Z2-7]{32}")
 
@@ -88,8 +87,16 @@ def speaker_certificates(user: User) -> sa.Select:
 def pack_workshops(user: User) -> sa.Select:
     """Select the held and closed workshops whose packs `user` may see, newest first."""
     return (sa.select(Workshop)
-            .where(Workshop.status.in_(ISSUABLE), documents_visible_to(user))
-            .options(so.joinedload(Workshop.venue)).order_by(Workshop.starts_at.desc()))
+            .where(took_place(), documents_visible_to(user))
+            .options(so.joinedload(Workshop.venue))
+            # The id breaks ties, so that pages neither repeat nor skip a workshop.
+            .order_by(Workshop.starts_at.desc(), Workshop.id.desc()))
+
+
+def count_pack_workshops(user: User) -> int:
+    """Count the workshops `pack_workshops` selects, reading only the status index."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Workshop).where(
+        Workshop.status.in_(REPORTED), documents_visible_to(user)))
 
 
 def valid_counts(workshop_ids: list[int], for_user: User) -> dict[int, int]:
@@ -104,7 +111,7 @@ def valid_counts(workshop_ids: list[int], for_user: User) -> dict[int, int]:
 
 def issue_certificates(workshop: Workshop, language: str, by: User) -> IssueResult:
     """Add the certificates still missing: present or late students, and the speakers."""
-    if workshop.status not in ISSUABLE:
+    if workshop.status not in REPORTED:
         raise CertificateError(_("Certificates can be issued only for held or closed workshops."))
     if language not in LANGUAGES:
         raise CertificateError(_("Choose Spanish or English."))
@@ -199,21 +206,14 @@ def normalize_code(raw: str) -> str | None:
     return "-".join(compact[i:i + 4] for i in range(0, len(compact), 4))
 
 
-register_ledger(VerificationLookup, "VERIFY_WINDOW_MINUTES")
-
-
 def lookup_allowed(address: str) -> bool:
-    """Count one verification lookup for `address`; False once it has used up its window."""
-    window_start = utcnow() - timedelta(minutes=current_app.config["VERIFY_WINDOW_MINUTES"])
-    db.session.execute(sa.delete(VerificationLookup).where(
-        VerificationLookup.address == address, VerificationLookup.at < window_start))
-    used = db.session.scalar(sa.select(sa.func.count()).where(
-        VerificationLookup.address == address, VerificationLookup.at >= window_start))
-    if used >= current_app.config["VERIFY_MAX_LOOKUPS_PER_ADDRESS"]:
-        return False
-    db.session.add(VerificationLookup(address=address))
-    db.session.flush()
-    return True
+    """Count one verification lookup for `address`; False once it has used up its window.
+
+    Counted without a database write (ratelimit: Redis, or each worker's memory).
+    """
+    config = current_app.config
+    return ratelimit.allow("verify", address, limit=config["VERIFY_MAX_LOOKUPS_PER_ADDRESS"],
+                           window_seconds=60 * config["VERIFY_WINDOW_MINUTES"])
 
 
 def find_by_code(code: str) -> Certificate | None:

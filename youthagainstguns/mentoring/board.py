@@ -7,12 +7,14 @@ lapse, and a referred young person should not wait long for a mentor.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.ext.compiler import compiles
@@ -82,27 +84,21 @@ class MatchRow:
     days: int
 
 
-def _match_columns():
-    return (Match.id, User.full_name, Mentee.first_name, Mentee.last_names)
-
-
-def _with_people(query):
-    return (query.join(Match.mentee).join(Match.mentor).join(MentorProfile.user))
-
-
 def _match_row(r, today: date) -> MatchRow:
     return MatchRow(r[0], r[1], r[2], r[3], r.since, (today - r.since).days)
 
 
+def _last_session():
+    """SQL: the date of the match's latest session, one step down an index for each match."""
+    return (sa.select(sa.func.max(MentoringSession.held_on))
+            .where(MentoringSession.match_id == Match.id).scalar_subquery())
+
+
 def _quiet_query(today: date, days: int = QUIET_DAYS) -> sa.Select:
     """Active matches whose last session (or start, if none) is `days` or more days old."""
-    last = sa.func.coalesce(sa.func.max(MentoringSession.held_on), Match.start_date)
-    query = _with_people(
-        sa.select(*_match_columns(), last.label("since"))
-        .select_from(Match)
-        .outerjoin(MentoringSession, MentoringSession.match_id == Match.id)
-    ).where(Match.status == MatchStatus.ACTIVE).group_by(*_match_columns(), Match.start_date)
-    return query.having(last <= today - timedelta(days=days)).order_by(last, Match.id)
+    since = sa.func.coalesce(_last_session(), Match.start_date)
+    return sa.select(Match.id, since.label("since")).where(
+        Match.status == MatchStatus.ACTIVE, since <= today - timedelta(days=days))
 
 
 def _check_ins_due(start, today: date):
@@ -127,7 +123,8 @@ def _check_ins_query(today: date) -> sa.Select:
     days."""
     since_start = sa.and_(StaffCheckIn.match_id == Match.id,
                           StaffCheckIn.held_on >= Match.start_date)
-    count = sa.func.count(StaffCheckIn.id)
+    # held_on, never null, rather than the id: the count is read from the (match, day) index.
+    count = sa.func.count(StaffCheckIn.held_on)
     last = sa.func.max(StaffCheckIn.held_on)
     month_ago = today - timedelta(days=MONTH_DAYS)
     overdue = sa.or_(
@@ -135,15 +132,15 @@ def _check_ins_query(today: date) -> sa.Select:
         sa.and_(Match.start_date < today - timedelta(days=FIRST_CHECK_IN_DAYS[-1]),
                 sa.or_(last.is_(None), last < month_ago)),
     )
-    return _with_people(
-        sa.select(*_match_columns(), sa.func.coalesce(last, Match.start_date).label("since"))
+    return (
+        sa.select(Match.id, Match.start_date,
+                  sa.func.coalesce(last, Match.start_date).label("since"))
         .select_from(Match).outerjoin(StaffCheckIn, since_start)
-    ).where(
-        Match.status == MatchStatus.ACTIVE,
-        # Nothing is due in the first fortnight: those matches need not be read at all.
-        Match.start_date < today - timedelta(days=FIRST_CHECK_IN_DAYS[0]),
-    ).group_by(*_match_columns(), Match.start_date).having(overdue).order_by(
-        Match.start_date, Match.id)
+        .where(Match.status == MatchStatus.ACTIVE,
+               # Nothing is due in the first fortnight: those matches need not be read at all.
+               Match.start_date < today - timedelta(days=FIRST_CHECK_IN_DAYS[0]))
+        .group_by(Match.id, Match.start_date).having(overdue)
+    )
 
 
 @dataclass(frozen=True)
@@ -156,41 +153,44 @@ class CheckRow:
     expired: bool
 
 
+def _latest_check_id():
+    """SQL: the id of the mentor's latest background check, one step down an index."""
+    check = so.aliased(BackgroundCheck)
+    return (sa.select(check.id).where(check.mentor_id == MentorProfile.id)
+            .order_by(check.checked_on.desc(), check.id.desc())
+            .limit(1).correlate(MentorProfile).scalar_subquery())
+
+
 def _checks_query(today: date, days: int = CHECK_EXPIRY_WARNING_DAYS) -> sa.Select:
     """Latest checks expiring within `days`, and those already expired for matched mentors."""
-    ranked = sa.select(
-        BackgroundCheck.mentor_id, BackgroundCheck.expires_on,
-        sa.func.row_number().over(
-            partition_by=BackgroundCheck.mentor_id,
-            order_by=(BackgroundCheck.checked_on.desc(), BackgroundCheck.id.desc()),
-        ).label("rank"),
-    ).subquery()
+    soon = today + timedelta(days=days)
     has_active_match = (
         sa.select(Match.id)
         .where(Match.mentor_id == MentorProfile.id, Match.status == MatchStatus.ACTIVE)
         .exists()
     )
+    # Only a mentor with some check lapsing within `days`, or with an active match, can be on
+    # the list: those few are looked up, never every mentor on file with all their checks.
+    lapsing = so.aliased(BackgroundCheck)
+    candidates = sa.union(
+        sa.select(lapsing.mentor_id).where(lapsing.expires_on > today, lapsing.expires_on <= soon),
+        sa.select(Match.mentor_id).where(Match.status == MatchStatus.ACTIVE),
+    )
     return (
-        sa.select(MentorProfile.id, User.full_name, ranked.c.expires_on)
-        .join(ranked, sa.and_(ranked.c.mentor_id == MentorProfile.id, ranked.c.rank == 1))
-        .join(MentorProfile.user)
-        .where(MentorProfile.inactive_since.is_(None))
+        sa.select(MentorProfile.id, BackgroundCheck.expires_on)
+        .join(BackgroundCheck, BackgroundCheck.id == _latest_check_id())
+        .where(MentorProfile.inactive_since.is_(None), MentorProfile.id.in_(candidates))
         .where(sa.or_(
-            sa.and_(ranked.c.expires_on > today,
-                    ranked.c.expires_on <= today + timedelta(days=days)),
-            sa.and_(ranked.c.expires_on <= today, has_active_match),
+            sa.and_(BackgroundCheck.expires_on > today, BackgroundCheck.expires_on <= soon),
+            sa.and_(BackgroundCheck.expires_on <= today, has_active_match),
         ))
-        .order_by(ranked.c.expires_on, MentorProfile.id)
     )
 
 
 def _alerts_query(today: date) -> sa.Select:
-    """Safeguarding alerts still waiting for a coordinator's follow-up, oldest first."""
-    return (
-        sa.select(SafeguardingAlert)
-        .where(SafeguardingAlert.followed_up_at.is_(None))
-        .order_by(SafeguardingAlert.raised_at, SafeguardingAlert.id)
-    )
+    """Safeguarding alerts still waiting for a coordinator's follow-up."""
+    return (sa.select(SafeguardingAlert.id, SafeguardingAlert.raised_at)
+            .where(SafeguardingAlert.followed_up_at.is_(None)))
 
 
 def participation_consent_on(today: date):
@@ -206,13 +206,10 @@ def participation_consent_on(today: date):
     )
 
 
-def open_match_exists():
-    """SQL condition: the mentee has a proposed, active or paused match."""
-    return (
-        sa.select(Match.id)
-        .where(Match.mentee_id == Mentee.id, Match.status.in_(OPEN_MATCH_STATUSES))
-        .exists()
-    )
+def open_match_mentees() -> sa.Select:
+    """SQL: the mentees with a proposed, active or paused match (a set read once, from an
+    index, rather than looked up again for every mentee)."""
+    return sa.select(Match.mentee_id).where(Match.status.in_(OPEN_MATCH_STATUSES))
 
 
 @dataclass(frozen=True)
@@ -234,29 +231,65 @@ def _waiting_query(today: date, days: int = WAITING_DAYS) -> sa.Select:
                   Mentee.referred_on)
         .where(Mentee.archived_at.is_(None),
                Mentee.referred_on < today - timedelta(days=days),
-               participation_consent_on(today), ~open_match_exists())
-        .order_by(Mentee.referred_on, Mentee.id)
+               # NOT IN is safe: a match always has its mentee.
+               Mentee.id.not_in(open_match_mentees()), participation_consent_on(today))
     )
+
+
+def _show_matches(page: sa.Subquery) -> sa.Select:
+    return (sa.select(page.c.id, User.full_name, Mentee.first_name, Mentee.last_names,
+                      page.c.since)
+            .select_from(page).join(Match, Match.id == page.c.id)
+            .join(Match.mentee).join(Match.mentor).join(MentorProfile.user))
+
+
+def _show_checks(page: sa.Subquery) -> sa.Select:
+    return (sa.select(page.c.id, User.full_name, page.c.expires_on).select_from(page)
+            .join(MentorProfile, MentorProfile.id == page.c.id).join(MentorProfile.user))
+
+
+def _show_alerts(page: sa.Subquery) -> sa.Select:
+    return (sa.select(SafeguardingAlert).join(page, page.c.id == SafeguardingAlert.id)
+            .options(joinedload(SafeguardingAlert.mentee),
+                     joinedload(SafeguardingAlert.raised_by)))
+
+
+def _show_waiting(page: sa.Subquery) -> sa.Select:
+    return sa.select(page.c.id, page.c.first_name, page.c.last_names, page.c.district,
+                     page.c.referred_on)
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One list of the board: its query for a day, most urgent first, and how a row reads."""
+    """One list of the board.
+
+    `query` selects a day's items as their keys and the values they are ranked by, with
+    nothing joined; `order` names the columns that rank them, most urgent first; `show` joins
+    what the list shows to one page of those keys, so that only the shown items are joined;
+    `row` reads one result. `indexed_order`: an index hands the items over in order, so a page
+    is read without finding every item, and the count is a statement of its own; otherwise
+    every item is ranked anyway, and counted as it is.
+    """
 
     query: Callable[[date], sa.Select]
+    order: tuple[str, ...]
+    show: Callable[[sa.Subquery], sa.Select]
     row: Callable[[Any, date], Any]
-    options: tuple = ()  # loader options when the rows hold ORM objects
+    indexed_order: bool = False
 
 
 # The board's lists, in the order it shows them; the digest counts the same rules.
 RULES = {
-    "alerts": Rule(_alerts_query, lambda r, today: r[0],
-                   (joinedload(SafeguardingAlert.mentee), joinedload(SafeguardingAlert.raised_by))),
-    "quiet": Rule(_quiet_query, _match_row),
-    "check_ins": Rule(_check_ins_query, _match_row),
-    "checks": Rule(_checks_query, lambda r, today: CheckRow(r[0], r[1], r[2], r[2] <= today)),
-    "waiting": Rule(_waiting_query, lambda r, today: WaitingRow(
-        r[0], r[1], r[2], r[3], r.referred_on, (today - r.referred_on).days)),
+    "alerts": Rule(_alerts_query, ("raised_at", "id"), _show_alerts, lambda r, today: r[0],
+                   indexed_order=True),
+    "quiet": Rule(_quiet_query, ("since", "id"), _show_matches, _match_row),
+    "check_ins": Rule(_check_ins_query, ("start_date", "id"), _show_matches, _match_row),
+    "checks": Rule(_checks_query, ("expires_on", "id"), _show_checks,
+                   lambda r, today: CheckRow(r[0], r[1], r[2], r[2] <= today)),
+    "waiting": Rule(_waiting_query, ("referred_on", "id"), _show_waiting,
+                    lambda r, today: WaitingRow(r[0], r[1], r[2], r[3], r.referred_on,
+                                                (today - r.referred_on).days),
+                    indexed_order=True),
 }
 
 
@@ -265,22 +298,37 @@ def rule_items(name: str, today: date, limit: int | None = None, offset: int = 0
     return [RULES[name].row(r, today) for r in _execute(name, today, limit, offset)]
 
 
-def _execute(name: str, today: date, limit: int | None, offset: int = 0, *columns) -> list:
+def _execute(name: str, today: date, limit: int | None, offset: int = 0,
+             counted: bool = False) -> list:
+    return db.session.execute(_page_query(name, today, limit, offset, counted)).all()
+
+
+# Built once a day and kept: building these statements and their cache keys costs the board
+# more CPU than running them.
+@functools.lru_cache(maxsize=64)
+def _page_query(name: str, today: date, limit: int | None, offset: int,
+                counted: bool) -> sa.Select:
+    """Rank rule `name`'s items, take a page of their keys, then join what is shown to it."""
     rule = RULES[name]
-    query = rule.query(today).add_columns(*columns).options(*rule.options)
-    return db.session.execute(query.limit(limit).offset(offset)).all()
+    keys = rule.query(today)
+    keys = keys.order_by(*(keys.selected_columns[column] for column in rule.order))
+    if counted:
+        total = _count(name, today) if rule.indexed_order else sa.func.count().over()
+        keys = keys.add_columns(total.label("total"))
+    page = keys.limit(limit).offset(offset).subquery()
+    query = rule.show(page).order_by(*(page.c[column] for column in rule.order))
+    return query.add_columns(page.c.total) if counted else query
 
 
 def rule_top(name: str, today: date, limit: int) -> tuple[list, int]:
-    """The `limit` most urgent items of rule `name` and its exact count, in one statement (the
-    count is a window over every row the rule finds, taken before the limit)."""
-    rows = _execute(name, today, limit, 0, sa.func.count().over().label("total"))
+    """The `limit` most urgent items of rule `name` and its exact count, in one statement."""
+    rows = _execute(name, today, limit, counted=True)
     return [RULES[name].row(r, today) for r in rows], (rows[0].total if rows else 0)
 
 
 def _count(name: str, today: date):
     return (sa.select(sa.func.count())
-            .select_from(RULES[name].query(today).order_by(None).subquery()).scalar_subquery())
+            .select_from(RULES[name].query(today).subquery()).scalar_subquery())
 
 
 def rule_count(name: str, today: date) -> int:

@@ -131,7 +131,11 @@ class BackgroundCheck(db.Model):
 
     mentor: so.Mapped[MentorProfile] = so.relationship(back_populates="background_checks")
 
-    __table_args__ = (sa.CheckConstraint("expires_on > checked_on", name="expires_after_check"),)
+    __table_args__ = (
+        sa.CheckConstraint("expires_on > checked_on", name="expires_after_check"),
+        # A mentor's latest check in one index step (the board's expiring checks).
+        sa.Index("ix_background_checks_mentor_id_checked_on", "mentor_id", "checked_on", "id"),
+    )
 
 
 class TrainingSession(db.Model):
@@ -198,6 +202,10 @@ class Mentee(db.Model):
     matches: so.Mapped[list[Match]] = so.relationship(back_populates="mentee")
 
     __mapper_args__ = {"version_id_col": version_id}
+    # Mentees on the books, longest referred first (the board's waiting list, a page at a time).
+    __table_args__ = (sa.Index("ix_mentees_unarchived_referred_on", "referred_on", "id",
+                               sqlite_where=sa.text("archived_at IS NULL"),
+                               postgresql_where=sa.text("archived_at IS NULL")),)
 
     def __repr__(self) -> str:
         return f"<Mentee {self.id}>"
@@ -275,6 +283,10 @@ class GuardianConsent(db.Model):
 
     mentee: so.Mapped[Mentee] = so.relationship(back_populates="consents")
 
+    # Whether a mentee's participation consent is in force, answered from the index alone.
+    __table_args__ = (sa.Index("ix_guardian_consents_participation", "mentee_id",
+                               "covers_participation", "given_on", "withdrawn_on"),)
+
     @property
     def is_withdrawn(self) -> bool:
         """A withdrawn consent no longer covers anything."""
@@ -328,6 +340,10 @@ class Match(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version_id}
+    # The mentees with an open match, the mentors with an active one, and whether a given
+    # mentor has one, each from the index alone (however many matches have closed).
+    __table_args__ = (sa.Index("ix_matches_status_mentee_id", "status", "mentee_id"),
+                      sa.Index("ix_matches_status_mentor_id", "status", "mentor_id"))
 
     def __repr__(self) -> str:
         return f"<Match {self.id} {self.status}>"
@@ -434,6 +450,9 @@ class MentoringSession(db.Model):
     __table_args__ = (
         sa.CheckConstraint(f"duration_minutes BETWEEN {MIN_SESSION_MINUTES} AND "
                            f"{MAX_SESSION_MINUTES}", name="duration_range"),
+        # A match's latest session in one index step (the board's quiet matches, a mentor's
+        # page), however many sessions the match has logged.
+        sa.Index("ix_mentoring_sessions_match_id_held_on", "match_id", "held_on"),
     )
 
     def can_view(self, user: User) -> bool:
@@ -462,6 +481,11 @@ class SafeguardingAlert(db.Model):
     mentee: so.Mapped[Mentee] = so.relationship()
     raised_by: so.Mapped[User | None] = so.relationship(foreign_keys=[raised_by_id])
 
+    # The open alerts, oldest first, without reading the ones followed up (the board's top).
+    __table_args__ = (sa.Index("ix_safeguarding_alerts_open_raised_at", "raised_at", "id",
+                               sqlite_where=sa.text("followed_up_at IS NULL"),
+                               postgresql_where=sa.text("followed_up_at IS NULL")),)
+
 
 class StaffCheckIn(db.Model):
     """A coordinator's contact with a match: twice in the first month, then monthly."""
@@ -477,3 +501,6 @@ class StaffCheckIn(db.Model):
 
     match: so.Mapped[Match] = so.relationship(back_populates="check_ins")
     by: so.Mapped[User | None] = so.relationship()
+
+    # A match's check-ins since its start, counted in the index (the board's overdue list).
+    __table_args__ = (sa.Index("ix_staff_check_ins_match_id_held_on", "match_id", "held_on"),)

@@ -1,9 +1,10 @@
 """The report chooser: a school and a period."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, SubmitField
+from wtforms import DateField, SubmitField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from ..forms import AppForm
+from ..forms import AppForm, SearchSelectField
+from ..workshops.forms import REPORTED_VENUES
 
 MAX_PERIOD_DAYS = 366
 
@@ -14,8 +15,8 @@ class PeriodForm(AppForm):
     class Meta:
         csrf = False
 
-    school_id = SelectField(_l("School"), coerce=int, validators=[Optional()],
-                            validate_choice=False)
+    # Archived schools too: their past attendance is still reported.
+    school_id = SearchSelectField(_l("School"), source=REPORTED_VENUES, validators=[Optional()])
     start = DateField(_l("From"), validators=[DataRequired()])
     end = DateField(_l("To"), validators=[DataRequired()])
     submit = SubmitField(_l("Show report"))

@@ -1,18 +1,24 @@
 """Program totals for staff: reach, workshops, mentoring, with small counts suppressed."""
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..mentoring.models import Match, MatchStatus, MentoringSession
-from ..schools.models import School
+from ..mentoring.models import Match, MatchStatus
+from ..mentoring.summaries import MENTORING_MINUTES
 from ..speakers.models import Speaker
-from ..timeutil import last_month_starts, lima_day_bounds, month_start, to_lima
-from ..workshops.models import ATTENDED_STATUSES, RosterEntry, Workshop, workshop_speakers
-from .services import REPORTED
+from ..timeutil import last_month_starts, lima_day_bounds, month_bounds
+from ..workshops.models import REPORTED, Workshop
+from ..workshops.summaries import (
+    HELD_BY_SPEAKER,
+    REACHED,
+    REACHED_BY_DISTRICT,
+    REACHED_BY_SPEAKER,
+    WORKSHOPS_HELD,
+    ProgramFigure,
+)
 
 SUPPRESS_BELOW = 5
 CHART_MONTHS = 12
@@ -23,60 +29,56 @@ def suppressed(count: int) -> str:
     return f"<{SUPPRESS_BELOW}" if 0 < count < SUPPRESS_BELOW else str(count)
 
 
-def _attended_students():
-    return (sa.select(RosterEntry.student_id)
-            .join(Workshop, Workshop.id == RosterEntry.workshop_id)
-            .where(RosterEntry.status.in_(ATTENDED_STATUSES), Workshop.status.in_(REPORTED)))
+def _figures(figure: str) -> sa.Select:
+    return sa.select(ProgramFigure.key, ProgramFigure.value).where(
+        ProgramFigure.figure == figure, ProgramFigure.value > 0)
+
+
+def _figure(figure: str) -> int:
+    return db.session.scalar(sa.select(ProgramFigure.value).where(
+        ProgramFigure.figure == figure, ProgramFigure.key == "")) or 0
 
 
 def totals() -> dict:
     """Return students reached, workshops held, mentoring hours and active matches."""
-    reached = _attended_students().distinct().subquery()
-    minutes = db.session.scalar(sa.select(sa.func.sum(MentoringSession.duration_minutes)))
     return {
-        "students": db.session.scalar(sa.select(sa.func.count()).select_from(reached)),
-        "workshops": db.session.scalar(sa.select(sa.func.count(Workshop.id)).where(
-            Workshop.status.in_(REPORTED))),
-        "hours": round((minutes or 0) / 60, 1),
+        "students": _figure(REACHED),
+        "workshops": _figure(WORKSHOPS_HELD),
+        "hours": round(_figure(MENTORING_MINUTES) / 60, 1),
         "matches": db.session.scalar(sa.select(sa.func.count(Match.id)).where(
             Match.status == MatchStatus.ACTIVE)),
     }
 
 
 def workshops_by_month(today: date) -> list[tuple[date, int]]:
-    """Return workshops held in each of the last twelve months (Lima calendar)."""
+    """Return workshops held in each of the last twelve months (Lima calendar), counted by
+    the database in one pass over the year."""
     months = last_month_starts(today, CHART_MONTHS)
-    since, _unused = lima_day_bounds(months[0])
-    starts = db.session.scalars(sa.select(Workshop.starts_at).where(
-        Workshop.status.in_(REPORTED), Workshop.starts_at >= since))
-    counts = Counter(month_start(to_lima(s).date()) for s in starts)
-    return [(month, counts.get(month, 0)) for month in months]
+    starts = [*months, month_bounds(months[-1])[1]]
+    bounds = [lima_day_bounds(month)[0] for month in starts]
+    counts = db.session.execute(sa.select(*(
+        sa.func.count(sa.case((sa.and_(Workshop.starts_at >= start, Workshop.starts_at < end),
+                               1)))
+        for start, end in zip(bounds, bounds[1:], strict=False)))
+        .where(Workshop.status.in_(REPORTED), Workshop.starts_at >= bounds[0],
+               Workshop.starts_at < bounds[-1])).one()
+    return list(zip(months, counts, strict=True))
 
 
 def reach_by_district() -> list[tuple[str, str]]:
     """Return students reached per venue district, small counts suppressed."""
-    query = (sa.select(School.district, sa.func.count(sa.distinct(RosterEntry.student_id)))
-             .select_from(RosterEntry)
-             .join(Workshop, Workshop.id == RosterEntry.workshop_id)
-             .join(School, School.id == Workshop.venue_id)
-             .where(RosterEntry.status.in_(ATTENDED_STATUSES), Workshop.status.in_(REPORTED))
-             .group_by(School.district).order_by(School.district))
+    query = _figures(REACHED_BY_DISTRICT).order_by(ProgramFigure.key)
     return [(district, suppressed(n)) for district, n in db.session.execute(query)]
 
 
 def by_speaker(limit: int = 200) -> list[tuple[str, int, str]]:
     """Return, per speaker alias, workshops held and students reached (suppressed)."""
-    held = (sa.select(workshop_speakers.c.speaker_id,
-                      sa.func.count(sa.distinct(Workshop.id)).label("workshops"),
-                      sa.func.count(sa.distinct(RosterEntry.student_id)).label("students"))
-            .join(Workshop, Workshop.id == workshop_speakers.c.workshop_id)
-            .outerjoin(RosterEntry, sa.and_(RosterEntry.workshop_id == Workshop.id,
-                                            RosterEntry.status.in_(ATTENDED_STATUSES)))
-            .where(Workshop.status.in_(REPORTED))
-            .group_by(workshop_speakers.c.speaker_id).subquery())
-    query = (sa.select(Speaker.alias, held.c.workshops, held.c.students)
-             .join(held, held.c.speaker_id == Speaker.id)
-             .order_by(held.c.workshops.desc(), Speaker.alias).limit(limit))
+    held = _figures(HELD_BY_SPEAKER).subquery()
+    reached = _figures(REACHED_BY_SPEAKER).subquery()
+    query = (sa.select(Speaker.alias, held.c.value, sa.func.coalesce(reached.c.value, 0))
+             .join(held, held.c.key == sa.cast(Speaker.id, sa.String))
+             .outerjoin(reached, reached.c.key == held.c.key)
+             .order_by(held.c.value.desc(), Speaker.alias).limit(limit))
     return [(alias, workshops, suppressed(students))
             for alias, workshops, students in db.session.execute(query)]
 

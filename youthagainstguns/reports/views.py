@@ -19,7 +19,6 @@ from ..auth.models import STAFF_ROLES, Role
 from ..extensions import db
 from ..pdf import pdf_response
 from ..schools.models import School
-from ..schools.services import school_choices
 from ..timeutil import today_lima
 from ..workshops.services import get_workshop_or_404
 from . import program, services
@@ -31,10 +30,7 @@ bp = Blueprint("reports", __name__)
 def _period_form() -> PeriodForm:
     """Build the period form; staff choose the school, a school contact has their own."""
     form = PeriodForm(request.args)
-    if current_user.is_staff:
-        # Archived schools too: their past attendance is still reported.
-        form.school_id.choices = school_choices(include_archived=True)
-    else:
+    if not current_user.is_staff:
         del form.school_id
     return form
 

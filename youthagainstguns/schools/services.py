@@ -1,4 +1,5 @@
 """Change schools, venues and blackout dates. Services flush and audit; the view commits."""
+from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
@@ -7,6 +8,7 @@ from flask import abort
 from ..audit.services import record
 from ..auth.models import User
 from ..extensions import db
+from ..forms import Options, search_options
 from ..text import search_text
 from ..timeutil import utcnow
 from .districts import DISTRICTS
@@ -37,16 +39,31 @@ def school_query(*, q: str | None = None, kind: str | None = None,
     return query
 
 
-def school_choices(*, kind: VenueKind | None = None, include_archived: bool = False,
-                   blank: str | None = "—") -> list[tuple[int, str]]:
-    """Return (id, name) pairs of venues for a select, led by a blank choice unless None."""
-    query = sa.select(School.id, School.name).order_by(School.name, School.id)
+def _venue_rows(label, *, kind: VenueKind | None, include_archived: bool) -> sa.Select:
+    """Select (id, label) of the venues on offer, by name."""
+    query = sa.select(School.id, label).order_by(School.name, School.id)
     if kind is not None:
         query = query.where(School.kind == kind)
     if not include_archived:
         query = query.where(School.archived_at.is_(None))
-    rows = [(r.id, r.name) for r in db.session.execute(query)]
+    return query
+
+
+def school_choices(*, kind: VenueKind | None = None, include_archived: bool = False,
+                   blank: str | None = "—") -> list[tuple[int, str]]:
+    """Return (id, name) pairs of venues for a select, led by a blank choice unless None."""
+    rows = search_options(_venue_rows(School.name, kind=kind, include_archived=include_archived),
+                          (), limit=None)
     return rows if blank is None else [(0, blank), *rows]
+
+
+def venue_options(*, q: str | None = None, ids: Iterable[int] | None = None,
+                  include_archived: bool = False) -> Options:
+    """Return (id, "name — district") of the first venues whose name or district holds `q`
+    (or whose id is in `ids`), for a searchable select."""
+    label = School.name + " — " + School.district
+    return search_options(_venue_rows(label, kind=None, include_archived=include_archived),
+                          (School.name, School.district), q=q, ids=ids)
 
 
 def _apply_fields(school: School, data: dict) -> None:

@@ -1,4 +1,5 @@
 """Speakers: vetting state, list query and changes. Services flush and audit; views commit."""
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from ..audit.services import record
 from ..auth.models import User
 from ..enums import LabelledEnum
 from ..extensions import db
+from ..forms import Options, search_options
 from ..schools.districts import DISTRICTS
 from ..text import search_text
 from ..timeutil import today_lima, utcnow
@@ -74,13 +76,25 @@ _OPTIONAL_FIELDS = ("phone", "email")
 _FLAGS = ("active", "requires_teacher_present", "group_settings_only")
 
 
-def speaker_choices(*, active_only: bool = False, blank: str | None = "—") -> list[tuple[int, str]]:
-    """Return (id, alias) pairs of unarchived speakers for a select, led by a blank unless None."""
+def _speaker_rows(active_only: bool) -> sa.Select:
+    """Select (id, alias) of unarchived speakers, by alias."""
     query = sa.select(Speaker.id, Speaker.alias).where(Speaker.archived_at.is_(None))
     if active_only:
         query = query.where(Speaker.active.is_(True))
-    rows = [(r.id, r.alias) for r in db.session.execute(query.order_by(Speaker.alias))]
+    return query.order_by(Speaker.alias, Speaker.id)
+
+
+def speaker_choices(*, active_only: bool = False, blank: str | None = "—") -> list[tuple[int, str]]:
+    """Return (id, alias) pairs of unarchived speakers for a select, led by a blank unless None."""
+    rows = search_options(_speaker_rows(active_only), (), limit=None)
     return rows if blank is None else [(0, blank), *rows]
+
+
+def speaker_options(*, q: str | None = None, ids: Iterable[int] | None = None,
+                    active_only: bool = True) -> Options:
+    """Return (id, alias) of the first speakers whose alias holds `q` (or whose id is in
+    `ids`), for a searchable select."""
+    return search_options(_speaker_rows(active_only), (Speaker.alias,), q=q, ids=ids)
 
 
 def _apply_fields(speaker: Speaker, data: dict, by: User) -> None:

@@ -14,8 +14,8 @@ from ..extensions import db
 from ..pages import render_audited
 from . import services
 from .blueprint import VIEWERS, bp
-from .forms import WalkInForm, attendance_form
-from .models import Workshop, WorkshopStatus
+from .forms import AttendanceForm, WalkInForm
+from .models import AttendanceStatus, Workshop, WorkshopStatus
 from .services import get_workshop_or_404
 
 TAKING = (WorkshopStatus.SCHEDULED, WorkshopStatus.HELD, WorkshopStatus.CLOSED)
@@ -40,7 +40,7 @@ def _taking_attendance(view: Callable) -> Callable:
 def attendance(workshop: Workshop):
     """Take or correct attendance; after closing only staff may, and each change is audited."""
     entries = services.roster_entries(workshop, current_user)
-    form = attendance_form(entries)
+    form = AttendanceForm(entries)
     if form.validate_on_submit():
         changed = services.save_attendance(workshop, entries, form.marks(), current_user)
         db.session.commit()
@@ -54,6 +54,7 @@ def _render(workshop: Workshop, entries, form, walk_in: WalkInForm, status: int 
     return render_audited(
         "workshops/attendance.html", workshop=workshop, entries=entries, form=form,
         walk_in=walk_in, summary=services.attendance_summary(entries),
+        choices=[(status.value, status.label) for status in AttendanceStatus],
         closed=workshop.status == WorkshopStatus.CLOSED,
         can_walk_in=workshop.status != WorkshopStatus.CLOSED), status
 
@@ -79,4 +80,4 @@ def walk_in(workshop: Workshop):
                             + "#walk-in")
     # Nothing was written: the checks that failed come before any change.
     entries = services.roster_entries(workshop, current_user)
-    return _render(workshop, entries, attendance_form(entries), form, 422)
+    return _render(workshop, entries, AttendanceForm(entries), form, 422)

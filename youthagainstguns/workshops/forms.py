@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 
-import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -13,7 +13,6 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
-    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -23,12 +22,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..extensions import db
-from ..forms import AppForm, CheckboxListField, VersionedForm
+from ..forms import AppForm, CheckboxListField, OptionSource, SearchSelectField, VersionedForm
 from ..schools.districts import district_choices
-from ..schools.models import School
-from ..schools.services import school_choices
-from ..speakers.services import speaker_choices
+from ..schools.services import venue_options
+from ..speakers.services import speaker_choices, speaker_options
 from ..timeutil import lima_to_utc
 from .models import AttendanceStatus, RosterEntry, WorkshopStatus
 from .roster_import import RosterRow
@@ -36,11 +33,12 @@ from .services import WorkshopFilter
 
 MAX_CAPACITY = 2000
 
-
-def _venues() -> list:
-    """Return the venues that may host a new workshop, with their district."""
-    return db.session.execute(sa.select(School.id, School.name, School.district)
-                              .where(School.archived_at.is_(None)).order_by(School.name)).all()
+# What the searchable selects offer, by the name the options endpoint (option_views) answers to.
+_source = partial(OptionSource, endpoint="workshops.options")
+VENUES = _source("venues", venue_options)  # those that may host a workshop
+REPORTED_VENUES = _source("reported-venues", partial(venue_options, include_archived=True))
+SPEAKERS = _source("speakers", speaker_options)  # active ones
+OPTION_SOURCES = {source.name: source for source in (VENUES, REPORTED_VENUES, SPEAKERS)}
 
 
 def _with_blank(label, choices: list[SelectChoice], blank=0) -> list[SelectChoice]:
@@ -52,8 +50,8 @@ class WorkshopForm(VersionedForm):
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
     topic = StringField(_l("Topic"), validators=[Optional(), Length(max=120)])
-    venue_id = SelectField(_l("Venue"), coerce=int, validators=[DataRequired(
-        message=_l("Choose a venue."))])
+    venue_id = SearchSelectField(_l("Venue"), source=VENUES, blank=_l("Choose a venue"),
+                                 validators=[DataRequired(message=_l("Choose a venue."))])
     day = DateField(_l("Date"), validators=[DataRequired()])
     start_time = TimeField(_l("Starts at"), validators=[DataRequired()])
     end_time = TimeField(_l("Ends at"), validators=[DataRequired()])
@@ -74,8 +72,6 @@ class WorkshopForm(VersionedForm):
     def __init__(self, *args, seats_taken: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self._seats_taken = seats_taken
-        self.venue_id.choices = _with_blank(_l("Choose a venue"), [
-            SelectChoice(r.id, f"{r.name} — {r.district}") for r in _venues()])
         self.speaker_ids.choices = speaker_choices(active_only=True, blank=None)
 
     def validate_end_time(self, field) -> None:
@@ -111,8 +107,10 @@ class WorkshopFilterForm(AppForm):
         csrf = False
 
     district = SelectField(_l("District"), validators=[Optional()])
-    school = SelectField(_l("School or venue"), coerce=int, default=0, validators=[Optional()])
-    speaker = SelectField(_l("Speaker"), coerce=int, default=0, validators=[Optional()])
+    school = SearchSelectField(_l("School or venue"), source=VENUES, blank=_l("All venues"),
+                               validators=[Optional()])
+    speaker = SearchSelectField(_l("Speaker"), source=SPEAKERS, blank=_l("All speakers"),
+                                validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
@@ -123,10 +121,7 @@ class WorkshopFilterForm(AppForm):
             SelectChoice(v, label) for v, label in district_choices()], "")
         self.status.choices = _with_blank(_l("All statuses"), [
             SelectChoice(s.value, s.label) for s in WorkshopStatus], "")
-        if staff:
-            self.school.choices = school_choices(blank=_("All venues"))
-            self.speaker.choices = speaker_choices(active_only=True, blank=_("All speakers"))
-        else:
+        if not staff:
             for name in ("district", "school", "speaker"):
                 delattr(self, name)
 
@@ -191,23 +186,36 @@ class WalkInForm(StudentForm):
     submit = SubmitField(_l("Add walk-in"))
 
 
-def attendance_form(entries: Sequence[RosterEntry]) -> AppForm:
-    """Build a form with one present/late/excused/absent choice per roster line."""
+class AttendanceForm(AppForm):
+    """One present/late/excused/absent choice per roster line, posted as `e<entry id>`.
 
-    class AttendanceForm(AppForm):
-        all_present = SubmitField(_l("All present"))
-        submit = SubmitField(_l("Save attendance"))
+    The choices are read from the posted data, not as a field each: 300 fields cost more
+    than the rest of the attendance page. A line left out keeps its current mark.
+    """
 
-        def marks(self) -> dict[int, AttendanceStatus]:
-            """Return the status asked for each roster line, by entry id."""
-            if self.all_present.data:
-                return {e.id: AttendanceStatus.PRESENT for e in entries}
-            return {e.id: AttendanceStatus(self[f"e{e.id}"].data) for e in entries
-                    if self[f"e{e.id}"].data}
+    all_present = SubmitField(_l("All present"))
+    submit = SubmitField(_l("Save attendance"))
 
-    choices = [SelectChoice(s.value, s.label) for s in AttendanceStatus]
-    for entry in entries:
-        setattr(AttendanceForm, f"e{entry.id}", RadioField(
-            choices=choices, validators=[Optional()], validate_choice=True,
-            default=entry.status.value if entry.status else None))
-    return AttendanceForm()
+    def __init__(self, entries: Sequence[RosterEntry], **kwargs):
+        super().__init__(**kwargs)
+        self.entries = entries
+        posted = request.form if self.is_submitted() else {}
+        # Entry id → the value shown checked ("" for none yet).
+        self.chosen = {entry.id: posted.get(f"e{entry.id}", entry.status or "")
+                       for entry in entries}
+        self.choice_errors: dict[int, str] = {}
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate the buttons and token, and that each line's choice is one of the four."""
+        valid = super().validate(extra_validators)
+        allowed = {status.value for status in AttendanceStatus} | {""}
+        self.choice_errors = {entry_id: str(_l("Choose one of the four options."))
+                              for entry_id, value in self.chosen.items() if value not in allowed}
+        return valid and not self.choice_errors
+
+    def marks(self) -> dict[int, AttendanceStatus]:
+        """Return the status asked for each roster line, by entry id."""
+        if self.all_present.data:
+            return {entry.id: AttendanceStatus.PRESENT for entry in self.entries}
+        return {entry_id: AttendanceStatus(value) for entry_id, value in self.chosen.items()
+                if value}

@@ -47,6 +47,8 @@ class AttendanceStatus(LabelledEnum):
 
 # Present and late students count as reached and earn a certificate.
 ATTENDED_STATUSES = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+# Workshops that took place: the ones reports, certificates and program figures count.
+REPORTED = (WorkshopStatus.HELD, WorkshopStatus.CLOSED)
 
 
 class WorkshopStateError(ValueError):
@@ -90,7 +92,7 @@ class Workshop(db.Model):
     # Roster size kept by conditional UPDATEs so that concurrent sign-ups never overbook.
     seats_taken: so.Mapped[int] = so.mapped_column(default=0)
     status: so.Mapped[WorkshopStatus] = so.mapped_column(
-        enum_type(WorkshopStatus), default=WorkshopStatus.DRAFT, index=True
+        enum_type(WorkshopStatus), default=WorkshopStatus.DRAFT
     )
     # Free text such as "3.º y 4.º de secundaria".
     target_grades: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
@@ -119,6 +121,15 @@ class Workshop(db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity > 0", name="capacity_positive"),
         sa.CheckConstraint("seats_taken <= capacity", name="not_overbooked"),
+        # The list filtered by district (its venues) and status counts and pages from this
+        # index alone, instead of visiting every workshop of that status.
+        sa.Index("ix_workshops_venue_id_status_starts_at", "venue_id", "status", "starts_at"),
+        # The list's order (latest first, id breaking ties): PostgreSQL pages deep into it
+        # with an index-only scan instead of sorting every workshop (SQLite's starts_at index
+        # already ends with the rowid).
+        sa.Index("ix_workshops_starts_at_id", "starts_at", "id"),
+        # Workshops held per month (program totals) are counted from this index alone.
+        sa.Index("ix_workshops_status_starts_at", "status", "starts_at"),
     )
 
     def __repr__(self) -> str:
@@ -297,6 +308,28 @@ class RosterEntry(db.Model):
                                "student_id", "workshop_id"))
 
 
+# The mark of a roster line with no attendance taken yet, in RosterCount.mark.
+UNMARKED = "unmarked"
+
+
+class RosterCount(db.Model):
+    """How many of a school's pupils a workshop's roster holds with each attendance mark (or
+    UNMARKED), kept by workshops/summaries.py as rosters change: reports count from these few
+    rows, and school contacts find the workshops elsewhere their pupils are on."""
+
+    __tablename__ = "roster_counts"
+
+    workshop_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True)
+    school_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True)
+    mark: so.Mapped[str] = so.mapped_column(sa.String(12), primary_key=True)
+    pupils: so.Mapped[int]
+
+    __table_args__ = (sa.Index("ix_roster_counts_school_id_workshop_id",
+                               "school_id", "workshop_id"),)
+
+
 class ConflictAcknowledgement(db.Model):
     """A soft scheduling conflict a coordinator saw and accepted, with the reason kept."""
 
@@ -347,14 +380,31 @@ def documents_visible_to(user: User) -> sa.ColumnElement[bool]:
         return sa.true()
     if user.role != Role.SCHOOL or user.school_id is None:
         return sa.false()
-    # One uncorrelated set of the school's workshop ids, computed once per statement, not an
-    # EXISTS per workshop: at city scale that probed the roster for each of 20,000 workshops,
-    # and an OR with the venue still made SQLite walk them all by status.
-    hosted = sa.select(Workshop.id).where(Workshop.venue_id == user.school_id)
-    attended = (sa.select(RosterEntry.workshop_id)
-                .join(Student, Student.id == RosterEntry.student_id)
-                .where(Student.school_id == user.school_id))
-    return Workshop.id.in_(sa.union(hosted, attended))
+    return Workshop.id.in_(school_workshop_ids(user.school_id))
+
+
+def school_workshop_ids(school_id: int) -> sa.CompoundSelect:
+    """Select the ids of the workshops a school's pupils may be on: those it hosts and those
+    whose rosters hold any of its pupils.
+
+    One small uncorrelated set, computed once per statement; the second half comes from
+    roster_counts, as finding it through the roster read all of a big school's 100,000 roster
+    lines.
+    """
+    hosted = sa.select(Workshop.id).where(Workshop.venue_id == school_id)
+    attended = sa.select(RosterCount.workshop_id).where(RosterCount.school_id == school_id)
+    return sa.union(hosted, attended)
+
+
+def took_place() -> sa.ColumnElement[bool]:
+    """Return the condition "the workshop took place" (status in REPORTED), for lists shown
+    newest first.
+
+    Written as "status is none of the others": nearly every workshop took place, and this form
+    lets SQLite walk the starts_at index newest first and stop at the page, where "status IN"
+    made it fetch and sort every held workshop (18,000 at city scale) through the status index.
+    """
+    return Workshop.status.not_in([s for s in WorkshopStatus if s not in REPORTED])
 
 
 def pupils_visible_to(user: User) -> sa.ColumnElement[bool]:

@@ -3,19 +3,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 
 from ..audit.services import record
 from ..auth.models import Role, User
 from ..extensions import db
 from ..schools.models import School
 from ..speakers.models import Speaker
-from ..timeutil import lima_day_bounds, to_lima, utcnow
+from ..timeutil import lima_day_bounds, utcnow
 from .conflicts import Conflict, Proposal, acknowledge, capacity_conflict, hard_conflicts
 from .models import (
     AttendanceStatus,
@@ -31,12 +32,11 @@ from .models import (
 from .roster_import import PlannedRow, RosterRow, plan
 
 # Need → (the rule, what the pages asking for it read of the workshop, loaded with it).
-# "view" is the workshop page: facts, speakers, roster counts, accepted warnings; the students
-# a user may see come from `roster_entries`.
-_ROSTER = so.selectinload(Workshop.roster)
+# "view" is the workshop page: facts, speakers, accepted warnings; its roster counts come
+# from `roster_counts`, the page of students a user may see from `roster_page`.
 NEEDS: dict[str, tuple[Callable[[Workshop, User], bool], Sequence]] = {
     "view": (Workshop.can_view, (
-        so.joinedload(Workshop.venue), so.selectinload(Workshop.speakers), _ROSTER,
+        so.joinedload(Workshop.venue), so.selectinload(Workshop.speakers),
         so.selectinload(Workshop.acknowledgements).joinedload(ConflictAcknowledgement.by))),
     "edit": (Workshop.can_edit, ()),
     "roster": (Workshop.can_manage_roster, ()),
@@ -70,16 +70,38 @@ class WorkshopFilter:
 
 def workshops_query(user: User, filters: WorkshopFilter) -> sa.Select:
     """Select the workshops `user` may see, narrowed by `filters`, venue and speakers eager."""
-    query = sa.select(Workshop).options(so.joinedload(Workshop.venue),
-                                        so.selectinload(Workshop.speakers))
+    return _narrowed(sa.select(Workshop).options(so.joinedload(Workshop.venue),
+                                                 so.selectinload(Workshop.speakers)),
+                     user, filters)
+
+
+def workshops_page(user: User, filters: WorkshopFilter, per_page: int) -> Pagination:
+    """Return the request's page of the list, latest first. The ids are paged first (an
+    index-only walk, however deep the page), then only that page's workshops are loaded."""
+    order = (Workshop.starts_at.desc(), Workshop.id.desc())
+    page = db.paginate(_narrowed(sa.select(Workshop.id), user, filters).order_by(*order),
+                       per_page=per_page, error_out=False)
+    page.items = list(db.session.scalars(
+        workshops_query(user, WorkshopFilter()).where(Workshop.id.in_(page.items))
+        .order_by(*order)))
+    return page
+
+
+def _narrowed(query: sa.Select, user: User, filters: WorkshopFilter) -> sa.Select:
+    """Keep, in a select over workshops, those `user` may see that match `filters`."""
     if not user.is_staff:
         query = query.where(Workshop.venue_id == (user.school_id or -1))
+    # IN (ids) rather than a correlated EXISTS per workshop: the planner then starts from the
+    # district's venues or the speaker's workshops, through their indexes.
     if filters.district:
-        query = query.where(Workshop.venue.has(School.district == filters.district))
+        query = query.where(Workshop.venue_id.in_(
+            sa.select(School.id).where(School.district == filters.district)))
     if filters.school_id:
         query = query.where(Workshop.venue_id == filters.school_id)
     if filters.speaker_id:
-        query = query.where(Workshop.speakers.any(Speaker.id == filters.speaker_id))
+        query = query.where(Workshop.id.in_(
+            sa.select(workshop_speakers.c.workshop_id)
+            .where(workshop_speakers.c.speaker_id == filters.speaker_id)))
     if filters.status:
         query = query.where(Workshop.status == filters.status)
     if filters.date_from:
@@ -342,23 +364,109 @@ def save_attendance(workshop: Workshop, entries: Iterable[RosterEntry],
     return changed
 
 
+def _summary(counted: Iterable[tuple[AttendanceStatus | None, int]]) -> dict[str, int]:
+    counts = {s.value: 0 for s in AttendanceStatus} | {"unmarked": 0}
+    for status, n in counted:
+        counts[status.value if status else "unmarked"] += n
+    return counts
+
+
 def attendance_summary(roster: Iterable[RosterEntry]) -> dict[str, int]:
     """Count roster lines per attendance status ('unmarked' for none yet)."""
-    counts = {s.value: 0 for s in AttendanceStatus} | {"unmarked": 0}
-    for entry in roster:
-        counts[entry.status.value if entry.status else "unmarked"] += 1
-    return counts
+    return _summary((entry.status, 1) for entry in roster)
+
+
+def roster_counts(workshop: Workshop, for_user: User) -> tuple[dict[str, int], int]:
+    """Count the whole roster per attendance status (every school's pupils), and the lines
+    `for_user` may see (see `roster_entries`), in one query."""
+    rows = db.session.execute(
+        sa.select(RosterEntry.status, sa.func.count(),
+                  sa.func.count().filter(pupils_visible_to(for_user)))
+        .join(RosterEntry.student).where(RosterEntry.workshop_id == workshop.id)
+        .group_by(RosterEntry.status)).all()
+    return _summary((status, n) for status, n, _seen in rows), sum(seen for *_, seen in rows)
+
+
+def roster_page(workshop: Workshop, for_user: User, per_page: int, total: int) -> Pagination:
+    """Return the request's page of the lines `for_user` may see, in roster order; `total`
+    is their number, already counted (`roster_counts`)."""
+    found = db.paginate(_visible_entries(workshop, for_user).order_by(
+        RosterEntry.position, RosterEntry.id), per_page=per_page, error_out=False, count=False)
+    found.total = total
+    return found
 
 
 # Calendar ----------------------------------------------------------------------------------
 
-def workshops_by_day(user: User, filters: WorkshopFilter) -> dict[date, list[Workshop]]:
-    """Return the workshops `user` may see, narrowed by `filters`, by their Lima day."""
-    by_day: dict[date, list[Workshop]] = {}
-    for workshop in db.session.scalars(workshops_query(user, filters)
-                                       .order_by(Workshop.starts_at)):
-        by_day.setdefault(to_lima(workshop.starts_at).date(), []).append(workshop)
+@dataclass(frozen=True)
+class CalendarItem:
+    """What a calendar cell shows of one workshop."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    status: WorkshopStatus
+    venue_name: str
+    speakers: list[str]
+
+
+@dataclass
+class CalendarDay:
+    """A calendar cell: the day's first workshops, and how many it has in all."""
+
+    workshops: list[CalendarItem]
+    total: int
+
+    @property
+    def more(self) -> int:
+        """How many of the day's workshops the cell does not show."""
+        return self.total - len(self.workshops)
+
+
+def _lima_day_number(instant: sa.ColumnElement, first: date, last: date) -> sa.ColumnElement:
+    """SQL numbering the Lima day of a UTC `instant` from 0 (`first`) to `last`, whatever
+    the engine: a CASE over the days' UTC bounds."""
+    days = (last - first).days
+    return sa.case(*((instant < lima_day_bounds(first + timedelta(days=n))[1], n)
+                     for n in range(days)), else_=days)
+
+
+def workshops_by_day(user: User, filters: WorkshopFilter,
+                     cap: int) -> dict[date, CalendarDay]:
+    """Return, by Lima day from `filters.date_from` to `date_to`, the first `cap` workshops
+    `user` may see that match `filters` and the day's count: one query ranks and counts
+    them per day, so a busy month loads no more than `cap` a day."""
+    first, last = filters.date_from, filters.date_to
+    day = _lima_day_number(Workshop.starts_at, first, last)
+    ranked = _narrowed(sa.select(
+        Workshop.id, day.label("day"), sa.func.count().over(partition_by=day).label("total"),
+        sa.func.row_number().over(partition_by=day, order_by=(Workshop.starts_at, Workshop.id))
+        .label("rank")), user, filters).subquery()
+    shown = {row.id: row for row in db.session.execute(
+        sa.select(ranked.c.id, ranked.c.day, ranked.c.total).where(ranked.c.rank <= cap))}
+    by_day: dict[date, CalendarDay] = {}
+    for item in _calendar_items(list(shown)):
+        row = shown[item.id]
+        by_day.setdefault(first + timedelta(days=row.day),
+                          CalendarDay([], row.total)).workshops.append(item)
     return by_day
+
+
+def _calendar_items(ids: list[int]) -> list[CalendarItem]:
+    """Load what the calendar shows of these workshops, soonest first, as plain rows: a month
+    holds a hundred of them and ORM objects cost three times as much to load."""
+    aliases: dict[int, list[str]] = {}
+    for workshop_id, alias in db.session.execute(
+            sa.select(workshop_speakers.c.workshop_id, Speaker.alias)
+            .join(Speaker, Speaker.id == workshop_speakers.c.speaker_id)
+            .where(workshop_speakers.c.workshop_id.in_(ids)).order_by(Speaker.alias)):
+        aliases.setdefault(workshop_id, []).append(alias)
+    rows = db.session.execute(
+        sa.select(Workshop.id, Workshop.title, Workshop.starts_at, Workshop.ends_at,
+                  Workshop.status, School.name).join(School, School.id == Workshop.venue_id)
+        .where(Workshop.id.in_(ids)).order_by(Workshop.starts_at, Workshop.id))
+    return [CalendarItem(*row, speakers=aliases.get(row.id, [])) for row in rows]
 
 
 # Speakers' own view ------------------------------------------------------------------------

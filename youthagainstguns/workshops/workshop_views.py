@@ -11,15 +11,19 @@ from flask_login import current_user
 from ..audit.services import record
 from ..auth.decorators import role_required, staff_required
 from ..auth.models import Role
-from ..extensions import db
 from ..forms import FIRST_DAY, LAST_DAY, EmptyForm
 from ..pages import render_audited
 from ..timeutil import month_bounds, month_start, today_lima
 from . import feeds, services
 from .blueprint import VIEWERS, bp
 from .forms import WorkshopFilterForm
-from .models import AttendanceStatus, Workshop
+from .models import AttendanceStatus
 from .services import get_workshop_or_404
+
+# Students per page of the roster on the workshop page: a whole class or two. The full list
+# is on the attendance page, the sign-in sheet and the CSV; a page of 2,000 (the largest
+# capacity) would cost as much as the rest of the site's pages together.
+ROSTER_PAGE = 100
 
 
 @bp.route("/workshops/")
@@ -28,9 +32,8 @@ def index():
     """List workshops with filters; a school contact sees only their own school's."""
     form = WorkshopFilterForm(request.args, staff=current_user.is_staff)
     form.validate()
-    query = services.workshops_query(current_user, form.filters()).order_by(
-        Workshop.starts_at.desc(), Workshop.id.desc())
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = services.workshops_page(current_user, form.filters(),
+                                   per_page=current_app.config["ITEMS_PER_PAGE"])
     return render_template("workshops/index.html", page=page, form=form)
 
 
@@ -46,6 +49,11 @@ def _calendar_days(view: str, anchor: date) -> tuple[list[date], date, date]:
     end = last + timedelta(days=6 - last.weekday())
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     return days, month_start(anchor, 1), following
+
+
+# Workshops shown in one day's cell; the rest are counted and linked to the day's list, so a
+# busy month costs no more than a quiet one.
+DAY_CAP = {"month": 3, "week": 12}
 
 
 @bp.route("/workshops/calendar")
@@ -69,7 +77,8 @@ def calendar():
         "week of %(date)s", date=format_date(days[0], "d MMMM yyyy"))
     return render_template(
         "workshops/calendar.html", form=form, view=view, anchor=anchor, days=days,
-        by_day=services.workshops_by_day(current_user, filters), previous=previous,
+        by_day=services.workshops_by_day(current_user, filters, cap=DAY_CAP[view]),
+        previous=previous,
         following=following, args=args, today=today_lima(), title=title,
         weekday_names=[format_date(d, "EEE") for d in days[:7]],
         day_labels=[format_date(d, "full") for d in days])
@@ -80,16 +89,20 @@ def calendar():
 def detail(workshop_id: int):
     """Show a workshop: facts, speakers, roster, attendance, conflicts accepted, actions."""
     workshop = get_workshop_or_404(workshop_id, for_user=current_user)
-    entries = services.roster_entries(workshop, current_user)
-    if entries:
-        record("roster.view", workshop, f"{len(entries)} students")
+    summary, visible = services.roster_counts(workshop, current_user)
+    entries = services.roster_page(workshop, current_user, ROSTER_PAGE, visible)
+    if entries.items:
+        record("roster.view", workshop,
+               f"{len(entries.items)} students (page {entries.page} of {entries.pages})")
     speaker_endpoint = "speakers.detail" if "speakers.detail" in current_app.view_functions \
         else None
+    # Labels made once, not per roster row.
+    labels = {status: status.label for status in AttendanceStatus}
     return render_audited(
-        "workshops/detail.html", workshop=workshop, entries=entries,
-        hidden=len(workshop.roster) - len(entries),
-        summary=services.attendance_summary(workshop.roster), statuses=list(AttendanceStatus),
-        speaker_endpoint=speaker_endpoint, can_attend=workshop.can_take_attendance(current_user),
+        "workshops/detail.html", workshop=workshop, entries=entries, summary=summary,
+        on_roster=sum(summary.values()), hidden=sum(summary.values()) - visible,
+        labels=labels, speaker_endpoint=speaker_endpoint,
+        can_attend=workshop.can_take_attendance(current_user),
         roster_open=workshop.roster_open_for(current_user))
 
 
