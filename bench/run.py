@@ -338,6 +338,7 @@ def measure_packs(app, sizes: list[int], repeats: dict[int, int]) -> str:
             facts, items = _certificate_items(n)
             for _ in range(repeats[n]):
                 for name, render in cases.items():
+                    gc.collect()  # each case pays for its own garbage, not the one before's
                     started = time.process_time()
                     body = render(facts, items)
                     cpu.setdefault((name, n), []).append(time.process_time() - started)
