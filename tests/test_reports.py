@@ -178,6 +178,21 @@ def test_long_name_and_title_are_clipped_to_their_columns(app, make, client, log
     assert {bisect.bisect_right(edges, c["x0"]) - 1 for c in first_row} == set(range(6))
 
 
+def test_pdf_string_characters_in_a_name_read_back_as_typed(make, client, login_as, today):
+    """Do parentheses and a backslash in a name (PDF string delimiters) print as typed,
+    without breaking the page's text?"""
+    school = make.school()
+    workshop = make.held_workshop(venue=school)
+    odd = make.student(school, first_name="Ana (Nena)", last_names="Quispe \\ Rojas")
+    make.enrol(workshop, [(odd, P), (make.student(school, last_names="Zapata"), A)])
+    login_as(Role.COORDINATOR)
+    response = client.get("/reports/attendance.pdf", query_string=_period(school, today))
+    with pdfplumber.open(io.BytesIO(response.data)) as document:
+        text = document.pages[0].extract_text()
+    assert "Quispe \\ Rojas, Ana (Nena)" in text
+    assert "Zapata" in text  # the row after still prints
+
+
 def test_a_2000_row_report_has_every_row_on_the_right_number_of_pages(
         make, db, client, login_as, today):
     """Are all 2,000 rows there, numbered, on 47 pages (33 rows, then 43 a page)?"""
