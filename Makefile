@@ -7,10 +7,11 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 TRANSLATIONS := youthagainstguns/translations
 
-# Debian packages: WeasyPrint's libraries and a font for `run`; a browser, PDF tools, a
-# database server, Redis and nginx (the tests start their own) for `test`.
+# Debian packages: WeasyPrint's libraries and a font for `run`; a browser (with its
+# translations, so that it speaks Spanish: see tests/e2e/conftest.py), PDF tools, a database
+# server, Redis and nginx (the tests start their own) for `test`.
 RUN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql redis-server nginx
+TEST_PACKAGES := $(RUN_PACKAGES) chromium chromium-l10n poppler-utils postgresql redis-server nginx
 
 .PHONY: run test system-run system-test translations postgres lint bench clean
 

@@ -74,7 +74,12 @@ def test_host_venue_cannot_mark_other_schools_pupils(client, auth, login_as, hos
     url = f"/workshops/{workshop.id}/attendance"
     token = auth.csrf_token(url)
     client.post(url, data={"csrf_token": token, f"e{visitors[0].id}": "absent"})
-    client.post(url, data={"csrf_token": token, "all_present": "1"})
+    # "All present" only ticks the form's lines; saving them is a second step.
+    ticked = client.post(url, data={"csrf_token": token, "all_present": "1"}).get_data(as_text=True)
+    assert f'name="e{own.id}"' in ticked
+    assert not any(f'name="e{v.id}"' in ticked for v in visitors)
+    client.post(url, data={"csrf_token": token, f"e{own.id}": "present",
+                           **{f"e{v.id}": "present" for v in visitors}})
     for entry in (own, *visitors):
         db.session.refresh(entry)
     assert own.status == AttendanceStatus.PRESENT

@@ -174,6 +174,12 @@ def _shown(html: str) -> set[str]:
     ({"first_day": "2026-02-28", "last_day": "2026-02-28"}, {"uno"}),
     ({"first_day": "2026-03-01"}, {"dos", "tres", "cuatro"}),
     ({"actor_id": "beto", "action": "match.close", "last_day": "2026-03-01"}, {"cuatro"}),
+    # Words are searched in the action and record type as the reader sees them (Spanish,
+    # accents folded), and in the details.
+    ({"q": "cerrado"}, {"cuatro"}),
+    ({"q": "FICHA mentoreada"}, {"dos"}),
+    ({"q": "tres"}, {"tres"}),
+    ({"q": "emparejamiento tres"}, {"tres"}),
 ])
 def test_filters_narrow_the_log(client, login_as, trail, query, expected):
     """Does each filter, alone or combined, show exactly the matching events?"""
@@ -182,7 +188,35 @@ def test_filters_narrow_the_log(client, login_as, trail, query, expected):
         query = query | {"actor_id": trail[query["actor_id"]].id}
     response = client.get("/audit/", query_string=query)
     assert response.status_code == 200
-    assert _shown(response.get_data(as_text=True)) == expected
+    html = response.get_data(as_text=True)
+    assert _shown(html) == expected
+    if "q" in query:  # the search stays in the box, and so in the URL of the next search
+        assert f'value="{query["q"]}"' in html
+
+
+def test_the_log_can_be_read_oldest_first_keeping_its_filters(client, login_as, trail):
+    """Does the When header turn the order round, and does the search form keep it?"""
+    login_as(Role.COORDINATOR)
+    html = client.get("/audit/", query_string={"action": "match.view", "sort": "at",
+                                               "dir": "asc"}).get_data(as_text=True)
+    assert html.index("<bdi>uno</bdi>") < html.index("<bdi>tres</bdi>")
+    assert 'aria-sort="ascending"' in html
+    assert '<input type="hidden" name="dir" value="asc">' in html
+    newest = client.get("/audit/", query_string={"action": "match.view"}).get_data(as_text=True)
+    assert newest.index("<bdi>tres</bdi>") < newest.index("<bdi>uno</bdi>")
+
+
+def test_details_and_record_types_read_in_the_readers_words(client, auth, login_as, make, db):
+    """Are stored notes ("role=coordinator") shown as labels, with no action code, and is a
+    logout recorded on the account rather than on the current_user proxy?"""
+    user = login_as(Role.COORDINATOR)
+    make.audit_event("user.update", object_type="User", object_id=user.id,
+                     summary="role=coordinator")
+    html = client.get("/audit/").get_data(as_text=True)
+    assert "Rol: Persona coordinadora" in html
+    assert "role=coordinator" not in html and "<code" not in html
+    auth.logout()
+    assert [e.object_type for e in _events(db, "auth.logout")] == ["User"]
 
 
 @pytest.mark.parametrize("query, field, message", [

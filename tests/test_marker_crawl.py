@@ -4,6 +4,7 @@ page, PDF, CSV and feed is fetched as each role that may not see them, and every
 import io
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
 from pypdf import PdfReader
 
@@ -16,6 +17,7 @@ from youthagainstguns.mentoring.digest import send_digest
 from youthagainstguns.mentoring.models import Mentee, MentoringSession
 from youthagainstguns.timeutil import utcnow
 from youthagainstguns.workshops import reminders
+from youthagainstguns.workshops.roster_import import XLSX_MIMETYPE
 
 LEGAL_NAME = "Zqxlegalmark Uno"
 GUARDIAN_PHONE = "987650321"
@@ -44,10 +46,14 @@ def _plant(world) -> None:
 
 
 def _text(response) -> str:
-    """What a person receives, as text: PDFs are read back, everything else decoded."""
+    """What a person receives, as text: PDFs and workbooks are read back, the rest decoded."""
     if response.mimetype == "application/pdf":
         reader = PdfReader(io.BytesIO(response.data))
         return " ".join(page.extract_text() or "" for page in reader.pages)
+    if response.mimetype == XLSX_MIMETYPE:
+        book = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
+        return " ".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True)
+                        for cell in row if cell is not None)
     return response.get_data(as_text=True)
 
 

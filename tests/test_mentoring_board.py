@@ -198,3 +198,18 @@ def test_board_query_count_does_not_grow_with_the_data(make, client, login_as, t
             for path in ("/mentoring/", "/mentoring/board/alerts")]
     assert few == many
     assert many[0] <= 12
+
+
+def test_board_opens_with_each_rules_count_linking_to_its_group(make, client, login_as, today):
+    """Does the board start with every rule's count, each a jump to the group below it, and
+    shrink a rule with nothing to do to a one-line group?"""
+    _quiet_matches(make, today, 3)
+    login_as(Role.COORDINATOR)
+    html = client.get("/mentoring/").get_data(as_text=True)
+    summary = html[html.index('class="triage-summary"'):html.index('<div class="board">')]
+    assert '<a href="#quiet-h"><span class="badge badge-warn">3</span>' in summary
+    for rule in board.RULES:
+        assert f'href="#{rule}-h"' in summary and f'id="{rule}-h"' in html
+    assert '<a href="#alerts-h"><span class="badge badge-ok">0</span>' in summary
+    assert 'class="triage-group board-alerts triage-clear"' in html
+    assert 'class="triage-group board-alerts"' not in html

@@ -189,15 +189,17 @@ def test_proposing_an_unready_mentor_shows_every_reason(client, auth, login_as, 
 
 def test_activating_an_active_match_is_refused_with_a_message(client, auth, login_as, make, db,
                                                               today):
-    """Is an illegal transition through the page a message, not a 500?"""
+    """Is an illegal transition through the page a message on the match's page, not a 500?"""
     match = make.match(make.mentor(), make.mentee())
     login_as(Role.COORDINATOR)
     url = f"/mentoring/matches/{match.id}/activate"
     response = _post(client, auth, url, {
         "agreement_signed_on": _fmt(today), "first_meeting_on": _fmt(today),
-        "start_date": _fmt(today), "expected_end": _fmt(today + timedelta(days=300))})
-    assert response.status_code == 200
-    assert "Solo un emparejamiento propuesto puede activarse." in response.get_data(as_text=True)
+        "start_date": _fmt(today), "expected_end": _fmt(today + timedelta(days=300))},
+        page=f"/mentoring/matches/{match.id}")
+    assert response.headers["Location"].endswith(f"/mentoring/matches/{match.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Solo un emparejamiento propuesto puede activarse." in page
 
 
 # --- Sessions, alerts and the mentor's page ------------------------------------------------
@@ -366,4 +368,5 @@ def test_coordinator_closes_a_match_through_the_form_with_rematch(client, auth, 
     again = _post(client, auth, url, {
         "closed_on": _fmt(today), "closure_type": "planned", "closure_reason": "other",
         "exit_notes": "x", "rematch": "no"})
-    assert "Este emparejamiento ya está cerrado." in again.get_data(as_text=True)
+    assert "Este emparejamiento ya está cerrado." in client.get(
+        again.headers["Location"]).get_data(as_text=True)

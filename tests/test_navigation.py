@@ -18,7 +18,7 @@ EXPECTED_NAV = {
 
 
 def _nav_labels(html: str) -> list[str]:
-    block = re.search(r'<ul class="nav-links">(.*?)</ul>', html, re.S).group(1)
+    block = re.search(r'<ul class="nav-links"[^>]*>(.*?)</ul>', html, re.S).group(1)
     return [label.strip() for label in re.findall(r'<li><a href="[^"]+"[^>]*>([^<]+)</a></li>',
                                                   block)]
 

@@ -30,15 +30,24 @@ def test_coordinator_marks_attendance_with_who_and_when(client, auth, make, logi
         assert entry.marked_at is not None
 
 
-def test_all_present_without_javascript(client, auth, make, login_as, db):
-    """Does the "all present" button mark everybody present when pressed without JS?"""
+def test_all_present_without_javascript_ticks_everyone_and_waits_for_save(client, auth, make,
+                                                                         login_as, db):
+    """Without JS, does "all present" show everybody ticked present, unsaved, like with JS?"""
     login_as(Role.COORDINATOR)
     workshop = make.workshop()
     entries = make.roster(workshop, 4)
-    assert save(client, auth, workshop, {}, all_present="1").status_code == 302
+    response = save(client, auth, workshop, {entries[0]: "absent"}, all_present="1")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.count('value="present" checked') == 4
+    assert "data-unsaved" in html and "data-all-present-notice hidden" not in html
     for entry in entries:
         db.session.refresh(entry)
-        assert entry.status == AttendanceStatus.PRESENT
+        assert entry.status is None
+    assert save(client, auth, workshop, {entry: "present" for entry in entries},
+                submit="1").status_code == 302
+    db.session.expire_all()
+    assert {entry.status for entry in entries} == {AttendanceStatus.PRESENT}
 
 
 def test_page_lists_roster_in_order_with_four_choices(client, make, login_as):

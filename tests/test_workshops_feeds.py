@@ -149,3 +149,20 @@ def test_feed_stops_when_its_owner_changes_password(client, auth, login_as):
     assert "Crear mi calendario" in html  # as if there were none
     new = make_feed(client, auth)
     assert client.get(new).status_code == 200 and client.get(old).status_code == 404
+
+
+def test_new_feed_offers_a_webcal_link_and_a_copy_button(client, auth, login_as):
+    """Does the page that shows a new feed link it as webcal:// with the same token, and offer
+    a copy button that stays hidden without JavaScript, the address still selectable?"""
+    login_as(Role.SPEAKER)
+    response = client.post("/workshops/feed/regenerate",
+                           data={"csrf_token": auth.csrf_token("/workshops/my-schedule")})
+    html = response.get_data(as_text=True)
+    https = re.search(r'id="feed-url" value="(https?)://([^"]+\.ics)"', html)
+    webcal = re.search(r'<a href="webcal://([^"]+)"', html)
+    assert https and webcal and webcal.group(1) == https.group(2)
+    assert client.get("/" + https.group(2).split("/", 1)[1]).status_code == 200
+    button = re.search(r'<button type="button"[^>]*data-copy="feed-url"[^>]*>', html)
+    assert button and " hidden" in button.group(0)
+    assert 'id="feed-url" value=' in html and "readonly" in html
+    assert 'src="/static/js/copy.js"' in html

@@ -131,7 +131,7 @@ def test_mixed_file_saves_nothing_and_names_rows(client, auth, make, coordinator
     response = upload(client, auth, workshop, GOOD + ",SinNombre,4,A,\n")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "<td>4</td>" in html and 'name="token"' not in html
+    assert '<td data-label="Fila">4</td>' in html and 'name="token"' not in html
     assert students(db) == 0 and db.session.get(Workshop, workshop.id).seats_taken == 0
 
 

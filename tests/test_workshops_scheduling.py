@@ -405,4 +405,4 @@ def test_detail_shows_speakers_roster_and_acknowledgements(client, make, coordin
     db.session.commit()
     html = client.get(f"/workshops/{workshop.id}").get_data(as_text=True)
     assert "El Profe" in html and "Feriado escolar" in html and "Acordado" in html
-    assert html.count('<td><bdi>Alumno') == 2
+    assert html.count('data-label="Nombre"><bdi>Alumno') == 2

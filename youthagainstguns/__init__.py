@@ -152,10 +152,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Expose date filters, the locale, navigation and `bdi` (for names) to every template."""
-    from . import i18n, text
+    """Expose date filters, the locale, navigation, list helpers and `bdi` (for names) to every
+    template."""
+    from . import i18n, listing, text
 
     i18n.register_filters(app)
+    listing.register_template_helpers(app)
     app.jinja_env.filters["bdi"] = text.isolated
 
 

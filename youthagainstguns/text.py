@@ -22,6 +22,12 @@ def search_text(text: str | None) -> str:
     return CONTROL_CHARACTERS.sub("", text or "").strip()[:SEARCH_MAX_LENGTH]
 
 
+def download_name(*parts: object, ext: str) -> str:
+    """Return a download's file name from its parts, in lower case without accents or spaces:
+    ("taller", 5, "hoja de asistencia") -> "taller-5-hoja-de-asistencia.pdf"."""
+    return "-".join(normalise(str(part)).replace(" ", "-") for part in parts) + f".{ext}"
+
+
 def isolated(text: str | None) -> Markup:
     """Return what someone typed (a name, a title) escaped inside <bdi>, so a right-to-left
     override in it (U+202E) cannot reverse the rest of the line or table row."""

@@ -6,3 +6,20 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// The phone menu: a real button that folds the section links away (CSS shows the button on
+// narrow screens only); without this script the links stay listed.
+document.querySelectorAll(".menu-button[aria-controls]").forEach((button) => {
+  const links = document.getElementById(button.getAttribute("aria-controls"));
+  button.hidden = false;
+  button.setAttribute("aria-expanded", "false");
+  button.addEventListener("click", () => {
+    button.setAttribute("aria-expanded", String(button.getAttribute("aria-expanded") !== "true"));
+  });
+  links.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+      button.setAttribute("aria-expanded", "false");
+      button.focus();
+    }
+  });
+});

@@ -15,6 +15,7 @@ RULES = {
     "speakers.unarchive": STAFF_ONLY,
     "speakers.add_unavailability": STAFF_ONLY,
     "speakers.delete_unavailability": STAFF_ONLY,
+    "speakers.give_account": STAFF_ONLY,  # a login and its password link
 }
 
 

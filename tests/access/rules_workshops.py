@@ -17,6 +17,7 @@ RULES = {
     "workshops.detail": STAFF_AND_SCHOOL,
     "workshops.new": STAFF_ONLY,
     "workshops.edit": STAFF_ONLY,
+    "workshops.conflicts": STAFF_ONLY,  # the form's conflicts while it is being filled
     "workshops.schedule": STAFF_ONLY,
     "workshops.mark_held": STAFF_ONLY,
     "workshops.close": STAFF_ONLY,
@@ -25,6 +26,7 @@ RULES = {
     "workshops.roster_upload": STAFF_AND_SCHOOL,
     "workshops.roster_confirm": STAFF_AND_SCHOOL,
     "workshops.roster_template": STAFF_AND_SCHOOL,
+    "workshops.roster_template_xlsx": STAFF_AND_SCHOOL,
     "workshops.roster_csv": STAFF_AND_SCHOOL,
     "workshops.add_student": STAFF_AND_SCHOOL,
     "workshops.remove_entry": STAFF_AND_SCHOOL,

@@ -26,13 +26,19 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Launch Debian's Chromium; Playwright's own browser download is not possible here."""
+    """Launch Debian's Chromium; Playwright's own browser download is not possible here.
+
+    It speaks Spanish as a browser in Lima does: its own controls (a date input's dd/mm/aaaa)
+    follow its interface language, which on Linux comes from LANGUAGE and not from --lang or
+    the context's locale, and needs Debian's chromium-l10n (without it: mm/dd/yyyy).
+    """
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--lang=es-PE"],
+                 "--disable-component-update", "--disable-sync"],
+        "env": {**os.environ, "LANGUAGE": "es_PE:es"},
     }
 
 
@@ -116,3 +122,16 @@ def choose_in_combobox(page, field_id: str, typed: str, option: str) -> None:
         box.press("ArrowDown")
     box.press("Enter")
     expect(box).to_have_value(option)
+
+
+# axe-core impacts that fail a page in the flows' own checks (the every-page crawl: serious up).
+BLOCKING = {"moderate", "serious", "critical"}
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core on the page; return its moderate, serious and critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
+            for v in results.response["violations"] if v["impact"] in BLOCKING]

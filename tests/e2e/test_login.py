@@ -9,8 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.conftest import current_code, secret_on_setup_page
-from tests.e2e.conftest import log_in
-from tests.e2e.test_accessibility import _violations
+from tests.e2e.conftest import axe_violations, log_in
 from youthagainstguns.auth.models import Role
 
 
@@ -57,7 +56,7 @@ def _shoot_both_widths(page, screenshot, name: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         screenshot(page, f"{name}-{width}")
         assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    assert not _violations(page), name
+    assert not axe_violations(page), name
 
 
 def test_staff_enrol_then_log_in_with_a_code(page, live_server, make, screenshot, db):

@@ -1,11 +1,12 @@
-"""The audit log's filter: person, action, record and a range of Lima days."""
+"""The audit log's filter: words, person, action, record and a range of Lima days."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import DateField, IntegerField, SearchField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..audit.labels import ACTIONS, OBJECT_TYPES, choices
 from ..audit.services import EventFilter
 from ..forms import AppForm
+from ..text import search_text
 
 # Ids are 32-bit integers in every engine; a larger number is a typing mistake, not a 500.
 MAX_ID = 2**31 - 1
@@ -17,6 +18,8 @@ class AuditFilterForm(AppForm):
     class Meta:
         csrf = False
 
+    q = SearchField(_l("Search"), filters=[search_text],
+                    render_kw={"placeholder": _l("Action or details")})
     actor_id = SelectField(_l("Person"), coerce=int, default=0, validators=[Optional()])
     action = SelectField(_l("Action"), default="", validators=[Optional()])
     object_type = SelectField(_l("Record type"), default="", validators=[Optional()])
@@ -46,4 +49,4 @@ class AuditFilterForm(AppForm):
         return EventFilter(actor_id=self.actor_id.data or None, action=self.action.data or None,
                            object_type=self.object_type.data or None,
                            object_id=self.object_id.data, first_day=self.first_day.data,
-                           last_day=self.last_day.data)
+                           last_day=self.last_day.data, text=self.q.data or None)

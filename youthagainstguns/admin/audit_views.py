@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from ..audit.labels import ACTIONS, OBJECT_TYPES, action_label, labels, object_type_label
 from ..audit.models import AuditEvent
-from ..audit.services import NEWEST_FIRST, event_conditions, event_query, record
+from ..audit.services import EVENT_SORTS, NEWEST_FIRST, event_conditions, event_query, record
 from ..auth.decorators import staff_required
 from ..auth.models import User
 from ..csvexport import csv_chunks
@@ -21,6 +21,7 @@ from ..extensions import db
 from ..i18n import format_datetime
 from .audit_forms import AuditFilterForm
 from .audit_links import record_links
+from .audit_summaries import summary_text
 from .blueprint import bp
 
 
@@ -35,15 +36,18 @@ def _filter_form() -> AuditFilterForm:
 @bp.route("/audit/")
 @staff_required
 def audit_log():
-    """List audit events, newest first, filtered by person, action, record and days."""
+    """List audit events, newest first (or oldest), filtered by words, person, action, record
+    and days."""
     form = _filter_form()
     if not form.validate():
         return render_template("admin/audit_log.html", form=form, page=None), 422
-    page = db.paginate(event_query(form.wanted()),
+    sort = EVENT_SORTS.chosen(request.args)
+    page = db.paginate(event_query(form.wanted(), sort.order_by()),
                        per_page=current_app.config["ITEMS_PER_PAGE"] * 2, error_out=False)
-    return render_template("admin/audit_log.html", form=form, page=page,
+    return render_template("admin/audit_log.html", form=form, page=page, sort=sort,
                            links=record_links(page.items, current_user),
-                           action_label=action_label, object_type_label=object_type_label)
+                           action_label=action_label, object_type_label=object_type_label,
+                           summary_text=summary_text)
 
 
 @bp.route("/audit/export.csv")

@@ -7,23 +7,34 @@ from .. import mail
 from ..auth.decorators import staff_required
 from ..extensions import db
 from ..forms import EmptyForm
+from ..listing import SortOffer, matching, ranked
 from ..mail_models import MailStatus, OutboxAttachment, OutboxMessage
+from ..text import search_text
 from .blueprint import bp
+
+OUTBOX_SORTS = SortOffer(
+    {"created": (OutboxMessage.created_at,), "kind": (OutboxMessage.kind,),
+     "recipient": (OutboxMessage.recipient,), "subject": (OutboxMessage.subject,),
+     "status": (ranked(OutboxMessage.status, MailStatus),)},
+    default="created", tiebreak=OutboxMessage.id, descending_first=frozenset({"created"}))
 
 
 @bp.route("/admin/outbox")
 @staff_required
 def outbox():
-    """List messages newest first, optionally of one status."""
-    status = request.args.get("status", "")
-    query = sa.select(OutboxMessage).order_by(OutboxMessage.created_at.desc(),
-                                              OutboxMessage.id.desc())
+    """List messages newest first unless sorted, searched by recipient or subject, optionally
+    of one status."""
+    status, q = request.args.get("status", ""), search_text(request.args.get("q"))
+    sort = OUTBOX_SORTS.chosen(request.args)
+    query = matching(sa.select(OutboxMessage).order_by(*sort.order_by()), q,
+                     OutboxMessage.recipient, OutboxMessage.subject)
     if status in {s.value for s in MailStatus}:
         query = query.where(OutboxMessage.status == MailStatus(status))
     else:
         status = ""
     page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("admin/outbox.html", page=page, status=status, statuses=MailStatus,
+                           q=q, sort=sort,
                            attachments=_attachment_counts(m.id for m in page.items),
                            mail_configured=mail.is_configured())
 

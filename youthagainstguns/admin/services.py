@@ -6,9 +6,9 @@ from ..audit.services import record
 from ..auth import services as auth_services
 from ..auth.models import Role, User
 from ..extensions import db
+from ..listing import Sort, SortOffer, matching, ranked
 from ..schools.services import school_choices
 from ..speakers.services import link_speaker, speaker_choices
-from ..text import search_text
 from .forms import UserForm
 
 
@@ -20,12 +20,18 @@ def get_user_or_404(user_id: int, *, for_user: User, need: str = "manage") -> Us
     return user
 
 
-def user_query(*, q: str | None, include_inactive: bool) -> sa.Select:
-    """Return the select for the account list, searched by name or email."""
-    query = sa.select(User).order_by(User.full_name, User.id)
-    if words := search_text(q):
-        query = query.where(sa.or_(User.full_name.icontains(words, autoescape=True),
-                                   User.email.icontains(words, autoescape=True)))
+USER_SORTS = SortOffer(
+    {"name": (User.full_name,), "email": (User.email,), "role": (ranked(User.role, Role),),
+     "last_login": (User.last_login_at,)},
+    default="name", tiebreak=User.id, descending_first=frozenset({"last_login"}),
+    missing_last=frozenset({"last_login"}))
+
+
+def user_query(*, q: str | None, include_inactive: bool, sort: Sort | None = None) -> sa.Select:
+    """Return the select for the account list, searched by name or email, by name unless
+    `sort` says otherwise."""
+    query = matching(sa.select(User).order_by(*(sort or USER_SORTS.chosen({})).order_by()),
+                     q, User.full_name, User.email)
     if not include_inactive:
         query = query.where(User.active.is_(True))
     return query

@@ -3,7 +3,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import mail
 from ..audit.services import record
 from ..auth import services as auth_services
 from ..auth import two_step
@@ -13,26 +12,27 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..mail_models import MailKind
 from ..pages import button_action, render_audited
-from ..urls import absolute_url
 from . import services
 from .blueprint import bp
 from .forms import UserFilterForm
 
 
-def _link_created(user: User, token: str):
-    """Say where the link went; show it on screen only when mail does not really leave."""
-    link = None if mail.is_configured() else absolute_url("auth.set_password", token=token)
-    return render_template("admin/link_created.html", user=user, link=link)
+def _link_created(user: User, link: str | None):
+    """Say where the link went (`link`: shown on screen only when mail does not really leave)."""
+    return render_template("auth/link_created.html", user=user, link=link,
+                           back_url=url_for("admin.users"), back_label=_("Back to users"))
 
 
 @bp.route("/users")
 @staff_required
 def users():
-    """List accounts with search and pagination."""
+    """List accounts with search, a sort and pagination."""
     form = UserFilterForm(request.args)
-    query = services.user_query(q=form.q.data, include_inactive=form.include_inactive.data)
+    sort = services.USER_SORTS.chosen(request.args)
+    query = services.user_query(q=form.q.data, include_inactive=form.include_inactive.data,
+                                sort=sort)
     page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
-    return render_template("admin/users.html", page=page, form=form)
+    return render_template("admin/users.html", page=page, form=form, sort=sort)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -42,10 +42,9 @@ def new_user():
     form = services.user_form(current_user)
     if form.validate_on_submit():
         user = services.create_account(form, current_user)
-        token = auth_services.create_password_link(user, current_user)
-        auth_services.mail_password_link(user, token, MailKind.ACCOUNT_CREATED)
+        link = auth_services.hand_over_password_link(user, current_user, MailKind.ACCOUNT_CREATED)
         db.session.commit()
-        return _link_created(user, token)
+        return _link_created(user, link)
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -88,10 +87,9 @@ def password_link(user_id: int):
     user = services.get_user_or_404(user_id, for_user=current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    token = auth_services.create_password_link(user, current_user)
-    auth_services.mail_password_link(user, token, MailKind.PASSWORD_LINK)
+    link = auth_services.hand_over_password_link(user, current_user, MailKind.PASSWORD_LINK)
     db.session.commit()
-    return _link_created(user, token)
+    return _link_created(user, link)
 
 
 @bp.route("/users/<int:user_id>/two-step/reset", methods=["POST"])

@@ -74,6 +74,7 @@ ACTIONS = {
     "session.create": _l("Mentoring session logged"),
     "session.update": _l("Mentoring session changed"),
     "session.view": _l("Mentoring session opened"),
+    "speaker.account": _l("Login given to a speaker"),
     "speaker.archive": _l("Speaker archived"),
     "speaker.create": _l("Speaker created"),
     "speaker.unarchive": _l("Speaker restored"),

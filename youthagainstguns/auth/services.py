@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..audit.services import record
 from ..extensions import db
 from ..jobs import crontab, periodic_job
+from ..mail import is_configured as is_mail_configured
 from ..mail import queue_mail, render
 from ..mail_models import MailKind, OutboxMessage
 from ..timeutil import utcnow
@@ -83,6 +84,14 @@ def create_password_link(user: User, created_by: User | None) -> str:
     db.session.flush()
     record("user.password_link", user, "one-time password link created", actor=created_by)
     return token
+
+
+def hand_over_password_link(user: User, by: User, kind: MailKind) -> str | None:
+    """Create a one-time link for `user` and mail it; return the link to show on screen only
+    when mail does not really leave (else None), for staff to hand over privately."""
+    token = create_password_link(user, by)
+    mail_password_link(user, token, kind)
+    return None if is_mail_configured() else absolute_url("auth.set_password", token=token)
 
 
 def find_password_link(token: str) -> PasswordLink | None:

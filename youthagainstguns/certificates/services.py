@@ -8,13 +8,17 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .. import ratelimit
 from ..audit.services import record
 from ..auth import notifications
 from ..auth.models import User
 from ..extensions import db
+from ..listing import Sort
 from ..mail_models import MailKind
+from ..speakers.models import Speaker
+from ..text import download_name
 from ..timeutil import to_lima, today_lima, utcnow
 from ..urls import absolute_url
 from ..workshops.models import (
@@ -28,6 +32,7 @@ from ..workshops.models import (
     took_place,
     workshop_speakers,
 )
+from ..workshops.services import WORKSHOP_SORTS, text_conditions
 from .documents import CertificateItem, WorkshopFacts
 from .models import Certificate, CertificateKind
 
@@ -84,19 +89,19 @@ def speaker_certificates(user: User) -> sa.Select:
             .order_by(Workshop.starts_at.desc()))
 
 
-def pack_workshops(user: User) -> sa.Select:
-    """Select the held and closed workshops whose packs `user` may see, newest first."""
+def pack_workshops(user: User, q: str | None = None, sort: Sort | None = None) -> sa.Select:
+    """Select the held and closed workshops whose packs `user` may see, with every word of `q`
+    (see `text_conditions`), newest first unless `sort` (of the workshop list) says otherwise."""
     return (sa.select(Workshop)
-            .where(took_place(), documents_visible_to(user))
+            .where(took_place(), documents_visible_to(user), *text_conditions(q))
             .options(so.joinedload(Workshop.venue))
-            # The id breaks ties, so that pages neither repeat nor skip a workshop.
-            .order_by(Workshop.starts_at.desc(), Workshop.id.desc()))
+            .order_by(*(sort or WORKSHOP_SORTS.chosen({})).order_by()))
 
 
-def count_pack_workshops(user: User) -> int:
+def count_pack_workshops(user: User, q: str | None = None) -> int:
     """Count the workshops `pack_workshops` selects, reading only the status index."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(Workshop).where(
-        Workshop.status.in_(REPORTED), documents_visible_to(user)))
+        Workshop.status.in_(REPORTED), documents_visible_to(user), *text_conditions(q)))
 
 
 def valid_counts(workshop_ids: list[int], for_user: User) -> dict[int, int]:
@@ -178,23 +183,87 @@ def certificate_item(certificate: Certificate) -> CertificateItem:
                            language=certificate.language, issued_on=certificate.issued_on)
 
 
-def pack_items(workshop: Workshop, for_user: User) -> list[CertificateItem]:
-    """Return, in roster order, the workshop's valid student certificates `for_user` may
-    download (staff all; a school contact their own pupils')."""
-    query = (
-        sa.select(Certificate.code, Certificate.language, Certificate.issued_on,
-                  Student.first_name, Student.last_names)
-        .join(Student, Student.id == Certificate.student_id)
-        .join(RosterEntry, sa.and_(RosterEntry.workshop_id == Certificate.workshop_id,
-                                   RosterEntry.student_id == Certificate.student_id))
-        .where(Certificate.workshop_id == workshop.id, Certificate.revoked_at.is_(None),
-               pupils_visible_to(for_user))
-        .order_by(RosterEntry.position, RosterEntry.id)
+@dataclass(frozen=True)
+class PackContents:
+    """How many valid certificates of each kind a workshop's pack holds for someone, and how
+    many of those they may see are revoked (listed, never packed)."""
+
+    students: int
+    speakers: int
+    revoked: int = 0
+
+    @property
+    def total(self) -> int:
+        """Return the number of pages of the pack."""
+        return self.students + self.speakers
+
+    def parts(self, *, with_speakers: bool = False) -> str:
+        """Say how many of each kind: "21 students, 2 speakers" (speakers only if any, or
+        `with_speakers`)."""
+        parts = [ngettext("%(num)d student", "%(num)d students", self.students)]
+        if self.speakers or with_speakers:
+            parts.append(ngettext("%(num)d speaker", "%(num)d speakers", self.speakers))
+        return ", ".join(parts)
+
+    def summary(self) -> str:
+        """Say what the pack holds: "23 certificates (21 students, 2 speakers)"."""
+        return _("%(certificates)s (%(parts)s)", parts=self.parts(), certificates=ngettext(
+            "%(num)d certificate", "%(num)d certificates", self.total))
+
+    @property
+    def issued(self) -> int:
+        """Return every certificate counted, revoked ones included."""
+        return self.total + self.revoked
+
+    def file_name(self, workshop_id: int) -> str:
+        """Name the pack's file after its workshop and contents (Spanish, as every download)."""
+        students = (self.students, "estudiante" if self.students == 1 else "estudiantes")
+        speakers = (self.speakers, "ponente" if self.speakers == 1 else "ponentes")
+        return download_name("taller", workshop_id, "constancias", *students,
+                             *(speakers if self.speakers else ()), ext="pdf")
+
+
+def _pack_query(workshop: Workshop, for_user: User, *columns) -> sa.Select:
+    """Select `columns` of the workshop's certificates `for_user` may see: staff every
+    student's and speaker's; a school contact their own pupils' (`pupils_visible_to`), never
+    a speaker's. The rule of `workshop_certificates`, for packs and their counts."""
+    return (
+        sa.select(*columns)
+        .outerjoin(Student, Student.id == Certificate.student_id)
+        .outerjoin(RosterEntry, sa.and_(RosterEntry.workshop_id == Certificate.workshop_id,
+                                        RosterEntry.student_id == Certificate.student_id))
+        .outerjoin(Speaker, Speaker.id == Certificate.speaker_id)
+        .where(Certificate.workshop_id == workshop.id, pupils_visible_to(for_user))
     )
+
+
+def pack_contents(workshop: Workshop, for_user: User) -> PackContents:
+    """Count, in one query, the certificates of each kind `pack_items` returns, and the
+    revoked ones it leaves out."""
+    valid = Certificate.revoked_at.is_(None)
+    rows = db.session.execute(
+        _pack_query(workshop, for_user, Certificate.kind, valid, sa.func.count(Certificate.id))
+        .group_by(Certificate.kind, valid)).all()
+    counts = {(kind, bool(is_valid)): n for kind, is_valid, n in rows}
+    return PackContents(students=counts.get((CertificateKind.STUDENT, True), 0),
+                        speakers=counts.get((CertificateKind.SPEAKER, True), 0),
+                        revoked=sum(n for (_kind, ok), n in counts.items() if not ok))
+
+
+def pack_items(workshop: Workshop, for_user: User) -> list[CertificateItem]:
+    """Return the workshop's valid certificates `for_user` may download (see `_pack_query`):
+    students in roster order, then speakers by alias."""
+    query = _pack_query(workshop, for_user, Certificate.kind, Certificate.code,
+                        Certificate.language, Certificate.issued_on, Student.first_name,
+                        Student.last_names, Speaker.alias).where(
+        Certificate.revoked_at.is_(None)).order_by(
+        sa.case((Certificate.kind == CertificateKind.SPEAKER, 1), else_=0),
+        RosterEntry.position, RosterEntry.id, Speaker.alias, Certificate.id)
     return [
-        CertificateItem(kind=CertificateKind.STUDENT, holder_name=f"{first} {last}", code=code,
-                        language=language, issued_on=issued_on)
-        for code, language, issued_on, first, last in db.session.execute(query)
+        CertificateItem(kind=kind, holder_name=alias if kind == CertificateKind.SPEAKER
+                        else f"{first} {last}", code=code, language=language,
+                        issued_on=issued_on)
+        for kind, code, language, issued_on, first, last, alias in db.session.execute(query)
     ]
 
 

@@ -1,5 +1,4 @@
 """Certificates: issue and revoke (staff), download (staff, schools, speakers), verify (public)."""
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,8 +10,9 @@ from ..auth.models import STAFF_ROLES, Role
 from ..extensions import db
 from ..pages import render_audited
 from ..pdf import pdf_response
+from ..text import download_name, search_text
 from ..workshops.models import REPORTED, Workshop
-from ..workshops.services import get_workshop_or_404
+from ..workshops.services import WORKSHOP_SORTS, get_workshop_or_404
 from . import documents, services
 from .forms import IssueForm, RevokeForm, VerifyForm
 from .models import Certificate
@@ -35,9 +35,8 @@ def certificate_panel(workshop: Workshop) -> dict:
         return {}
     query = services.workshop_certificates(workshop, current_user)
     rows = db.session.scalars(query.limit(PANEL_ROWS)).all()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        query.order_by(None).subquery()))
-    return {"rows": rows, "total": total, "issue_form": IssueForm(),
+    pack = services.pack_contents(workshop, current_user)  # the count the pack's file names
+    return {"rows": rows, "total": pack.issued, "pack": pack, "issue_form": IssueForm(),
             "issuable": workshop.status in REPORTED, "revoke": current_user.is_staff}
 
 
@@ -48,11 +47,14 @@ def index():
     if current_user.has_role(Role.SPEAKER):
         page = db.paginate(services.speaker_certificates(current_user), **_page_args())
         return render_template("certificates/mine.html", page=page)
-    page = db.paginate(services.pack_workshops(current_user), count=False, **_page_args())
+    q = search_text(request.args.get("q"))
+    sort = WORKSHOP_SORTS.chosen(request.args)
+    page = db.paginate(services.pack_workshops(current_user, q, sort), count=False,
+                       **_page_args())
     # Counted on its own: the page's query reads the starts_at index, the count the status one.
-    page.total = services.count_pack_workshops(current_user)
+    page.total = services.count_pack_workshops(current_user, q)
     issued = services.valid_counts([w.id for w in page.items], current_user)
-    return render_template("certificates/index.html", page=page, issued=issued)
+    return render_template("certificates/index.html", page=page, issued=issued, q=q, sort=sort)
 
 
 @bp.route("/workshops/<int:workshop_id>/certificates")
@@ -98,16 +100,19 @@ def issue(workshop_id: int):
 @bp.route("/workshops/<int:workshop_id>/certificates.pdf")
 @role_required(*STAFF_ROLES, Role.SCHOOL)
 def pack(workshop_id: int):
-    """Download a workshop's valid student certificates as one PDF, in roster order."""
+    """Download a workshop's valid certificates as one PDF: students in roster order, then
+    speakers; the file is named after what it holds, counted as the workshop page counts."""
     found = get_workshop_or_404(workshop_id, for_user=current_user, need="documents")
     items = services.pack_items(found, current_user)
+    contents = services.pack_contents(found, current_user)
     if not items:
         flash(_("There are no valid certificates to download for this workshop."), "warning")
         return redirect(url_for(".workshop", workshop_id=found.id))
     body = documents.render_pack(services.workshop_facts(found), items)
-    record("certificate.download", found, f"workshop {found.id}: pack of {len(items)}")
+    record("certificate.download", found, f"workshop {found.id}: pack of {len(items)} "
+           f"({contents.students} students, {contents.speakers} speakers)")
     db.session.commit()
-    return pdf_response(body, f"certificates-workshop-{found.id}.pdf")
+    return pdf_response(body, contents.file_name(found.id))
 
 
 @bp.route("/certificates/<int:certificate_id>.pdf")
@@ -122,7 +127,7 @@ def download(certificate_id: int):
                                          [services.certificate_item(certificate)])
     record("certificate.download", certificate, f"certificate {certificate.id}")
     db.session.commit()
-    return pdf_response(body, f"certificate-{certificate.id}.pdf")
+    return pdf_response(body, download_name("constancia", certificate.id, ext="pdf"))
 
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])

@@ -45,6 +45,10 @@ TRANSITIONS = {
                _l("Only a paused match can be resumed.")),
     "close": (OPEN_MATCH_STATUSES, MatchStatus.CLOSED, _l("This match is already closed.")),
 }
+# What a match's status allows, form by form: each move above, and a staff check-in (which
+# leaves the status as it is). Action name → (statuses it is allowed in, what to say if not).
+ALLOWED_IN = {action: (sources, refusal) for action, (sources, _, refusal) in TRANSITIONS.items()}
+ALLOWED_IN["check_in"] = (OPEN_MATCH_STATUSES, _l("This match is already closed."))
 
 
 class ClosureType(LabelledEnum):

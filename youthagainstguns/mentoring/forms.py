@@ -1,4 +1,6 @@
 """Mentoring forms: mentor files and screening steps, mentees and consent, matches, sessions."""
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -34,7 +36,8 @@ from .enums import (
     ReferenceOutcome,
     SessionKind,
 )
-from .models import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
+from .models import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES, Match
+from .services import session_date_problem
 
 
 class EnumSelectField(SelectField):
@@ -242,7 +245,10 @@ class WithdrawConsentForm(AppForm):
 # --- Matches -------------------------------------------------------------------------------
 
 class ProposeMatchForm(AppForm):
-    mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[DataRequired()])
+    # Only ready mentors are offered; one who is no longer ready by the time the form comes
+    # back is refused by the pairing rules, with their reasons, not as an unknown choice.
+    mentor_id = SelectField(_l("Mentor"), coerce=int, validate_choice=False,
+                            validators=[DataRequired()])
     goals = TextAreaField(_l("Goals"), validators=[Length(max=4000)])
     submit = SubmitField(_l("Propose match"))
 
@@ -295,6 +301,16 @@ class SessionForm(AppForm):
         description=_l("The coordinators are alerted at once. If a child is in danger now, "
                        "call 105 (police) first."))
     submit = SubmitField(_l("Save session"))
+
+    def __init__(self, *args, match: Match, now: datetime, **kwargs):
+        """Bind the form to its match, so that the date is judged with the other fields and
+        every error shows at once."""
+        super().__init__(*args, **kwargs)
+        self.match, self.now = match, now
+
+    def validate_held_on(self, field) -> None:
+        if problem := session_date_problem(self.match, field.data, self.now):
+            raise ValidationError(problem)
 
     def validate_concern_details(self, field) -> None:
         if self.safeguarding_concern.data and not (field.data or "").strip():

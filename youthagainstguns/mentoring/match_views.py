@@ -11,10 +11,10 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..pages import render_audited
 from ..timeutil import today_lima, utcnow
-from . import forms, screening, services
+from . import forms, services
 from .blueprint import apply_form, bp, form_page
 from .errors import MentoringError, PairingRefused
-from .matching import suggest_mentors
+from .matching import pairing_choices, suggest_mentors
 
 # Most lifecycle steps are recorded on the day they happen.
 TODAY_BY_DEFAULT = ("agreement_signed_on", "first_meeting_on", "start_date", "closed_on",
@@ -41,7 +41,8 @@ def match_new(mentee_id: int):
     """Propose a mentor for a mentee; every reason against it is shown if refused."""
     mentee = services.get_mentee_or_404(mentee_id, for_user=current_user, need="pair")
     form = forms.ProposeMatchForm()
-    form.mentor_id.choices = screening.mentor_choices()
+    choices = pairing_choices(today_lima())
+    form.mentor_id.choices = choices.ready
     if request.method == "GET":
         form.mentor_id.data = request.args.get("mentor_id", type=int)
     refusals = []
@@ -49,7 +50,7 @@ def match_new(mentee_id: int):
         mentor = services.get_mentor_or_404(form.mentor_id.data, for_user=current_user,
                                             need="pair")
         try:
-            match = services.propose_match(mentor, mentee, goals=form.goals.data.strip(),
+            match = services.propose_match(mentor, mentee, goals=(form.goals.data or "").strip(),
                                            on=today_lima(), by=current_user)
         except PairingRefused as refused:
             refusals = refused.refusals
@@ -59,7 +60,9 @@ def match_new(mentee_id: int):
                   "success")
             return redirect(url_for(".match_detail", match_id=match.id))
     return form_page(form, _("Propose a mentor for %(name)s", name=mentee.full_name),
-                     url_for(".mentee_detail", mentee_id=mentee_id), refusals=refusals)
+                     url_for(".mentee_detail", mentee_id=mentee_id), refusals=refusals,
+                     choices=choices,
+                     field_notes={"mentor_id": "mentoring/_unavailable_mentors.html"})
 
 
 @bp.route("/matches/<int:match_id>")
@@ -79,15 +82,19 @@ def match_detail(match_id: int):
     )
 
 
-def _lifecycle_form(match_id: int, form_class, title: str, act):
-    """Show a lifecycle form for a match and apply `act(match, form)` when it is valid."""
+def _lifecycle_form(match_id: int, action: str, form_class, title: str, act):
+    """Show the form for `action` on a match and apply `act(match, form)` when it is valid;
+    a match whose status does not allow the action goes back to its page with why."""
     match = services.get_match_or_404(match_id, for_user=current_user, need="manage")
+    detail_url = url_for(".match_detail", match_id=match.id)
+    if refusal := match.refusal(action):
+        flash(refusal, "error")
+        return redirect(detail_url)
     form = form_class()
     if request.method == "GET":
         for name in TODAY_BY_DEFAULT:
             if name in form:
                 form[name].data = today_lima()
-    detail_url = url_for(".match_detail", match_id=match.id)
     done = apply_form(form, lambda: act(match, form), _("Saved."), detail_url)
     return done or form_page(
         form, title, detail_url, refusals=getattr(form, "refusals", []),
@@ -110,7 +117,7 @@ def match_activate(match_id: int):
             form.refusals = refused.refusals
             raise MentoringError(_("The match cannot be activated.")) from refused
 
-    return _lifecycle_form(match_id, forms.ActivateMatchForm, _("Activate match"), act)
+    return _lifecycle_form(match_id, "activate", forms.ActivateMatchForm, _("Activate match"), act)
 
 
 @bp.route("/matches/<int:match_id>/close", methods=["GET", "POST"])
@@ -125,7 +132,7 @@ def match_close(match_id: int):
             rematch=form.rematch.data == "yes", today=today_lima(), now=utcnow(),
             by=current_user)
 
-    return _lifecycle_form(match_id, forms.CloseMatchForm, _("Close match"), act)
+    return _lifecycle_form(match_id, "close", forms.CloseMatchForm, _("Close match"), act)
 
 
 @bp.route("/matches/<int:match_id>/pause", methods=["GET", "POST"])
@@ -136,7 +143,7 @@ def match_pause(match_id: int):
     def act(match, form):
         services.pause_match(match, reason=form.reason.data.strip(), by=current_user)
 
-    return _lifecycle_form(match_id, forms.PauseMatchForm, _("Pause match"), act)
+    return _lifecycle_form(match_id, "pause", forms.PauseMatchForm, _("Pause match"), act)
 
 
 @bp.route("/matches/<int:match_id>/resume", methods=["POST"])
@@ -161,4 +168,5 @@ def check_in_new(match_id: int):
                                  notes=(form.notes.data or "").strip(), today=today_lima(),
                                  by=current_user)
 
-    return _lifecycle_form(match_id, forms.CheckInForm, _("Record a staff check-in"), act)
+    return _lifecycle_form(match_id, "check_in", forms.CheckInForm,
+                           _("Record a staff check-in"), act)

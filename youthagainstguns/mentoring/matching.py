@@ -1,4 +1,5 @@
-"""Suggested mentors for a mentee, ranked by a score whose reasons are shown to the coordinator."""
+"""Suggested mentors for a mentee, ranked by a score whose reasons are shown to the coordinator;
+the mentors a coordinator may pair by hand, and why the others may not."""
 from __future__ import annotations
 
 import re
@@ -9,11 +10,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from ..auth.models import User
 from ..extensions import db
 from ..text import normalise
-from .enums import CheckResult
-from .models import BackgroundCheck, Mentee, MentorProfile
-from .status import mentor_status, screening_loads, spare_places
+from .enums import OPEN_MATCH_STATUSES, CheckResult
+from .errors import Refusal
+from .models import BackgroundCheck, Match, Mentee, MentorProfile
+from .status import mentor_refusals, screening_loads, spare_places
 
 # Points per criterion: place matters most (mentor and mentee must be able to meet),
 # then what they share, then what the mentor asked for, then room to take one more.
@@ -76,21 +79,66 @@ def score(mentor: MentorProfile, mentee: Mentee, spare: int) -> Suggestion:
 
 
 def candidate_mentors(on: date) -> list[MentorProfile]:
-    """Load mentors who might be ready: not stepped back, holding an unexpired clear check."""
+    """Load mentors who might be ready: not stepped back, holding an unexpired clear check,
+    with a place free. `mentor_refusals` has the last word; this only spares loading the
+    files of those who cannot be."""
     has_valid_check = (
         sa.select(BackgroundCheck.id)
         .where(BackgroundCheck.mentor_id == MentorProfile.id,
                BackgroundCheck.result == CheckResult.CLEAR, BackgroundCheck.expires_on > on)
         .exists()
     )
+    places_taken = (
+        sa.select(sa.func.count(Match.id))
+        .where(Match.mentor_id == MentorProfile.id, Match.status.in_(OPEN_MATCH_STATUSES))
+        .scalar_subquery()
+    )
     query = (
         sa.select(MentorProfile)
         .where(sa.or_(MentorProfile.inactive_since.is_(None), MentorProfile.inactive_since > on),
-               has_valid_check)
+               has_valid_check, places_taken < MentorProfile.max_mentees)
         .options(joinedload(MentorProfile.user), *screening_loads())
         .order_by(MentorProfile.id)
     )
     return list(db.session.scalars(query))
+
+
+# How many of the mentors who may not be paired the pairing form names, with why: enough to
+# see who is nearly ready, few enough that the form stays small however many there are.
+UNAVAILABLE_SHOWN = 30
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """A mentor who may not take a mentee now, and every reason why."""
+
+    mentor_id: int
+    name: str
+    refusals: list[Refusal]
+
+
+@dataclass(frozen=True)
+class PairingChoices:
+    """The mentors ready to be paired as (id, name) choices by name; the first others by name,
+    with why not; and how many more others there are."""
+
+    ready: list[tuple[int, str]]
+    unavailable: list[Unavailable]
+    more: int
+
+
+def pairing_choices(on: date) -> PairingChoices:
+    """Split the mentors into those ready to be paired on `on` and the others, with why."""
+    ready = sorted(((m.id, m.user.full_name) for m in candidate_mentors(on)
+                    if not mentor_refusals(m, on)), key=lambda choice: (choice[1], choice[0]))
+    others = (sa.select(MentorProfile).join(MentorProfile.user)
+              .where(MentorProfile.id.not_in([mentor_id for mentor_id, _name in ready])))
+    shown = db.session.scalars(
+        others.options(joinedload(MentorProfile.user), *screening_loads())
+        .order_by(User.full_name, MentorProfile.id).limit(UNAVAILABLE_SHOWN))
+    unavailable = [Unavailable(m.id, m.user.full_name, mentor_refusals(m, on)) for m in shown]
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(others.subquery()))
+    return PairingChoices(ready, unavailable, total - len(unavailable))
 
 
 def suggest_mentors(mentee: Mentee, on: date, limit: int = 10) -> list[Suggestion]:
@@ -101,8 +149,7 @@ def suggest_mentors(mentee: Mentee, on: date, limit: int = 10) -> list[Suggestio
     """
     suggestions = []
     for mentor in candidate_mentors(on):
-        spare = spare_places(mentor)
-        if spare and mentor_status(mentor, on).can_take_mentees:
-            suggestions.append(score(mentor, mentee, spare))
+        if not mentor_refusals(mentor, on):
+            suggestions.append(score(mentor, mentee, spare_places(mentor)))
     suggestions.sort(key=lambda s: (-s.score, -s.spare, s.mentor.application_date, s.mentor.id))
     return suggestions[:limit]

@@ -15,8 +15,10 @@ from ..audit.services import record
 from ..auth import notifications
 from ..auth.models import User
 from ..extensions import db
+from ..listing import Sort, SortOffer, matching
 from ..mail_models import MailKind
-from ..text import search_text
+from ..schools.models import School
+from ..text import normalise, search_text
 from ..urls import absolute_url
 from ..workshops.models import RosterEntry, Student, Workshop
 from .enums import AlertKind, MatchStatus
@@ -39,16 +41,22 @@ def _contains(text: str, *columns) -> sa.ColumnElement[bool]:
 
 # --- Mentees -------------------------------------------------------------------------------
 
-def mentees_query(q: str = "", archived: bool = False) -> sa.Select:
-    """Select the current (or archived) mentees by name, with their consents and matches."""
+MENTEE_SORTS = SortOffer(
+    {"name": (Mentee.last_names, Mentee.first_name),
+     "school": (sa.select(School.name).where(School.id == Mentee.school_id).scalar_subquery(),),
+     "district": (Mentee.district,), "waiting": (Mentee.referred_on,)},
+    default="name", tiebreak=Mentee.id, missing_last=frozenset({"school"}))
+
+
+def mentees_query(q: str = "", archived: bool = False, sort: Sort | None = None) -> sa.Select:
+    """Select the current (or archived) mentees with every word of `q` in their names, by name
+    unless `sort` says otherwise, with their consents and matches."""
     query = (sa.select(Mentee)
              .options(joinedload(Mentee.school), selectinload(Mentee.consents),
                       selectinload(Mentee.matches))
              .where(Mentee.archived_at.is_not(None) if archived else Mentee.archived_at.is_(None))
-             .order_by(Mentee.last_names, Mentee.first_name, Mentee.id))
-    if words := search_text(q):
-        query = query.where(_contains(words, Mentee.first_name, Mentee.last_names))
-    return query
+             .order_by(*(sort or MENTEE_SORTS.chosen({})).order_by()))
+    return matching(query, q, Mentee.first_name, Mentee.last_names)
 
 
 def workshop_history(mentee: Mentee) -> list[RosterEntry]:
@@ -93,6 +101,13 @@ def search_students(school_id: int, q: str) -> list[Student]:
     ))
 
 
+def names_differ(mentee: Mentee, student: Student) -> bool:
+    """Tell whether the participant's name is not the mentee's (case, accents and spacing
+    aside): linking them then needs a second look."""
+    return normalise(f"{mentee.first_name} {mentee.last_names}") != normalise(
+        f"{student.first_name} {student.last_names}")
+
+
 def link_student(mentee: Mentee, student_id: int | None, by: User) -> None:
     """Link (or unlink) the workshop participant this mentee was referred from."""
     taken = student_id and db.session.scalar(
@@ -129,12 +144,17 @@ def record_consent(mentee: Mentee, data: dict, by: User, today: date) -> Guardia
     return consent
 
 
+def withdrawal_refusal(consent: GuardianConsent) -> str | None:
+    """Say why a consent cannot be withdrawn (it already was); None if it can."""
+    return _("This consent was already withdrawn.") if consent.is_withdrawn else None
+
+
 def withdraw_consent(consent: GuardianConsent, *, on: date, reason: str, by: User,
                      today: date, now: datetime) -> list[Match]:
     """Withdraw a consent; if participation is no longer covered, pause active matches and
     alert coordinators. Return the matches paused."""
-    if consent.is_withdrawn:
-        raise MentoringError(_("This consent was already withdrawn."))
+    if refusal := withdrawal_refusal(consent):
+        raise MentoringError(refusal)
     refuse_future(on, today, "withdrawn_on")
     if on < consent.given_on:
         raise MentoringError(_("The withdrawal cannot be before the consent was given."),

@@ -13,6 +13,7 @@ from ..i18n import format_date
 from ..pages import render_audited
 from ..schools.models import VenueKind
 from ..schools.services import school_choices
+from ..text import search_text
 from ..timeutil import today_lima, utcnow
 from ..workshops.models import Student
 from . import forms, mentee_records, services
@@ -24,13 +25,14 @@ from .errors import MentoringError
 @bp.route("/mentees")
 @staff_required
 def mentees():
-    """List mentees with consent and match status."""
-    q = request.args.get("q", "").strip()
+    """List mentees with consent and match status; search by name, sort."""
+    q = search_text(request.args.get("q"))
     archived = request.args.get("archived") == "1"
-    page = db.paginate(mentee_records.mentees_query(q, archived),
+    sort = mentee_records.MENTEE_SORTS.chosen(request.args)
+    page = db.paginate(mentee_records.mentees_query(q, archived, sort),
                        per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     record("mentee.list", None, f"page={page.page} n={len(page.items)}", object_type="Mentee")
-    return render_audited("mentoring/mentees.html", page=page, q=q, archived=archived,
+    return render_audited("mentoring/mentees.html", page=page, q=q, archived=archived, sort=sort,
                           today=today_lima(), open_statuses=OPEN_MATCH_STATUSES)
 
 
@@ -114,17 +116,26 @@ def link_student(mentee_id: int):
 @bp.post("/mentees/<int:mentee_id>/student")
 @staff_required
 def link_student_save(mentee_id: int):
-    """Link the participant chosen on the search page, or remove the link (student 0)."""
+    """Link the participant chosen on the search page, or remove the link (student 0); a
+    participant whose name is not the mentee's is linked only once confirmed."""
     mentee = services.get_mentee_or_404(mentee_id, for_user=current_user, need="edit")
-
-    def act():
-        student_id = request.form.get("student_id", type=int) or None
-        if student_id and db.session.get(Student, student_id) is None:
-            abort(400)
-        mentee_records.link_student(mentee, student_id, current_user)
-
-    done = apply_form(EmptyForm(), act, _("Saved."), url_for(".mentee_detail", mentee_id=mentee.id))
-    return done or redirect(url_for(".link_student", mentee_id=mentee.id))
+    form, search_url = EmptyForm(), url_for(".link_student", mentee_id=mentee.id)
+    if not form.validate_on_submit():
+        return redirect(search_url)
+    student_id = request.form.get("student_id", type=int) or None
+    student = db.session.get(Student, student_id) if student_id else None
+    if student_id and student is None:
+        abort(400)
+    if student and mentee_records.names_differ(mentee, student) \
+            and request.form.get("confirmed") != "1":
+        record("mentee.view", mentee, f"student={student.id} link confirmation")
+        return render_audited(
+            "mentoring/link_student_confirm.html", mentee=mentee, student=student,
+            back_url=url_for(".link_student", mentee_id=mentee.id, school_id=student.school_id,
+                             q=request.form.get("q", "")))
+    done = apply_form(form, lambda: mentee_records.link_student(mentee, student_id, current_user),
+                      _("Saved."), url_for(".mentee_detail", mentee_id=mentee.id))
+    return done or redirect(search_url)
 
 
 @bp.route("/mentees/<int:mentee_id>/refer-again", methods=["POST"])
@@ -164,6 +175,9 @@ def consent_new(mentee_id: int):
 def consent_withdraw(consent_id: int):
     """Withdraw a consent; losing participation consent pauses the match and alerts staff."""
     consent = services.get_consent_or_404(consent_id, for_user=current_user, need="edit")
+    if refusal := mentee_records.withdrawal_refusal(consent):
+        flash(refusal, "error")
+        return redirect(url_for(".mentee_detail", mentee_id=consent.mentee_id))
     form = forms.WithdrawConsentForm()
     if request.method == "GET":
         form.withdrawn_on.data = today_lima()

@@ -9,6 +9,7 @@ from ..auth.decorators import role_required, staff_required
 from ..auth.models import Role
 from ..extensions import db
 from ..pages import render_audited
+from ..text import search_text
 from ..timeutil import today_lima
 from ..urls import absolute_url
 from . import forms, screening, services
@@ -58,12 +59,13 @@ def mine():
 @bp.route("/mentors")
 @staff_required
 def mentors():
-    """List mentors with their derived status."""
-    q = request.args.get("q", "").strip()
-    page = db.paginate(screening.mentors_query(q), per_page=current_app.config["ITEMS_PER_PAGE"],
-                       error_out=False)
-    return render_template("mentoring/mentors.html", page=page, q=q, today=today_lima(),
-                           mentor_status=mentor_status)
+    """List mentors with their derived status; search by name, sort."""
+    q = search_text(request.args.get("q"))
+    sort = screening.MENTOR_SORTS.chosen(request.args)
+    page = db.paginate(screening.mentors_query(q, sort),
+                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return render_template("mentoring/mentors.html", page=page, q=q, sort=sort,
+                           today=today_lima(), mentor_status=mentor_status)
 
 
 @bp.route("/mentors/new", methods=["GET", "POST"])

@@ -20,6 +20,7 @@ from ..workshops.models import (
     AlreadyAnonymisedError,
 )
 from .enums import (
+    ALLOWED_IN,
     OPEN_MATCH_STATUSES,
     TRANSITIONS,
     AlertKind,
@@ -382,11 +383,19 @@ class Match(db.Model):
         return MenteeSummary(mentee.full_name, mentee.age_on(on),
                              mentee.school.name if mentee.school else None)
 
+    def refusal(self, action: str) -> str | None:
+        """Say why the match's status does not allow `action` (see ALLOWED_IN); None if it does."""
+        statuses, refusal = ALLOWED_IN[action]
+        return None if self.status in statuses else str(refusal)
+
+    def allows(self, action: str) -> bool:
+        """Tell whether the match's status allows `action`, to offer only the forms it allows."""
+        return self.refusal(action) is None
+
     def check_move(self, action: str) -> None:
-        """Raise MatchStateError unless the match's status allows `action` (see TRANSITIONS)."""
-        sources, _target, refusal = TRANSITIONS[action]
-        if self.status not in sources:
-            raise MatchStateError(str(refusal))
+        """Raise MatchStateError unless the match's status allows `action`."""
+        if refusal := self.refusal(action):
+            raise MatchStateError(refusal)
 
     def activate(self, *, agreement_signed_on: date, first_meeting_on: date, start_date: date,
                  expected_end: date) -> None:

@@ -13,7 +13,7 @@ from ..audit.services import record
 from ..auth.models import Role, User
 from ..auth.services import create_password_link, create_user
 from ..extensions import db
-from ..text import search_text
+from ..listing import Sort, SortOffer, matching
 from .errors import MentoringError
 from .models import Match, Mentee, MentorProfile
 from .services import assign_fields
@@ -23,14 +23,18 @@ PROFILE_FIELDS = ("application_date", "phone", "district", "interests", "prefere
                   "max_mentees", "inactive_since")
 
 
-def mentors_query(q: str = "") -> sa.Select:
-    """Select mentors by name, with what their status is derived from."""
+MENTOR_SORTS = SortOffer(
+    {"name": (User.full_name,), "district": (MentorProfile.district,)},
+    default="name", tiebreak=MentorProfile.id)
+
+
+def mentors_query(q: str = "", sort: Sort | None = None) -> sa.Select:
+    """Select mentors with every word of `q` in their names, by name unless `sort` says
+    otherwise, with what their status is derived from."""
     query = (sa.select(MentorProfile).join(MentorProfile.user)
              .options(joinedload(MentorProfile.user), *screening_loads())
-             .order_by(User.full_name, MentorProfile.id))
-    if words := search_text(q):
-        query = query.where(User.full_name.icontains(words, autoescape=True))
-    return query
+             .order_by(*(sort or MENTOR_SORTS.chosen({})).order_by()))
+    return matching(query, q, User.full_name)
 
 
 def mentor_file_of(user: User) -> MentorProfile | None:
@@ -42,15 +46,6 @@ def mentor_file_of(user: User) -> MentorProfile | None:
             .joinedload(Mentee.school),
         )
     )
-
-
-def mentor_choices() -> list[tuple[int, str]]:
-    """Return (id, name) pairs of every mentor, for proposing a match."""
-    rows = db.session.execute(
-        sa.select(MentorProfile.id, User.full_name).join(MentorProfile.user)
-        .order_by(User.full_name, MentorProfile.id)
-    )
-    return [(r.id, r.full_name) for r in rows]
 
 
 def accounts_without_file() -> list[tuple[int, str]]:

@@ -45,7 +45,7 @@ from .models import (
     ScreeningDecision,
     StaffCheckIn,
 )
-from .status import MentorStatus, latest_check, mentor_status, screening_gaps, screening_loads
+from .status import mentor_refusals, screening_loads
 
 # A mentor may correct their own log for this many calendar days (Lima) after writing it.
 EDIT_WINDOW_DAYS = 7
@@ -181,25 +181,7 @@ def pairing_refusals(mentor: MentorProfile, mentee: Mentee, on: date,
 
     `ignoring` is the match being activated, which already holds its own place.
     """
-    refusals = []
-    status = mentor_status(mentor, on)
-    if status == MentorStatus.INACTIVE:
-        refusals.append(Refusal("mentor_inactive", _("The mentor is inactive.")))
-    elif status == MentorStatus.EXPIRED:
-        refusals.append(Refusal("check_expired", _(
-            "The mentor's background check expired on %(date)s.",
-            date=format_date(latest_check(mentor).expires_on))))
-    else:
-        gaps = screening_gaps(mentor, on)
-        if gaps:
-            refusals.append(Refusal("screening", _(
-                "The mentor has not completed screening. Missing: %(list)s.",
-                list="; ".join(g.text for g in gaps))))
-    others = [m for m in mentor.matches if m.status in OPEN_MATCH_STATUSES and m is not ignoring]
-    if len(others) >= mentor.max_mentees:
-        refusals.append(Refusal("at_capacity", _(
-            "The mentor already has %(n)d of %(max)d mentees.",
-            n=len(others), max=mentor.max_mentees)))
+    refusals = mentor_refusals(mentor, on, ignoring)
     if not mentee.has_participation_consent(on):
         withdrawn = any(c.covers_participation and c.is_withdrawn for c in mentee.consents)
         refusals.append(Refusal("consent_withdrawn", _(
@@ -278,11 +260,19 @@ def close_match(match: Match, *, closed_on: date, closure_type: ClosureType,
 
 # --- Sessions and safeguarding -------------------------------------------------------------
 
-def _validate_session(match: Match, held_on: date, duration: int, now: datetime) -> None:
-    refuse_future(held_on, to_lima(now).date(), "held_on")
+def session_date_problem(match: Match, held_on: date, now: datetime) -> str | None:
+    """Say why a log of `match` may not be dated `held_on` (the future, before the start)."""
+    if held_on > to_lima(now).date():
+        return _("The date cannot be in the future.")
     if match.start_date and held_on < match.start_date:
-        raise MentoringError(_("The date cannot be before the match started (%(date)s).",
-                               date=format_date(match.start_date)), "held_on")
+        return _("The date cannot be before the match started (%(date)s).",
+                 date=format_date(match.start_date))
+    return None
+
+
+def _validate_session(match: Match, held_on: date, duration: int, now: datetime) -> None:
+    if problem := session_date_problem(match, held_on, now):
+        raise MentoringError(problem, "held_on")
     if not MIN_SESSION_MINUTES <= duration <= MAX_SESSION_MINUTES:
         raise MentoringError(_("The duration must be between %(min)d and %(max)d minutes.",
                                min=MIN_SESSION_MINUTES, max=MAX_SESSION_MINUTES),
@@ -372,8 +362,7 @@ def follow_up_alert(alert: SafeguardingAlert, *, notes: str, by: User, now: date
 def record_check_in(match: Match, *, held_on: date, method: SessionKind, notes: str,
                     today: date, by: User) -> StaffCheckIn:
     """Record a coordinator's contact with a match."""
-    if match.status == MatchStatus.CLOSED:
-        raise MentoringError(_("This match is already closed."))
+    match.check_move("check_in")
     refuse_future(held_on, today, "held_on")
     check_in = StaffCheckIn(match=match, held_on=held_on, method=method, notes=notes,
                             by_id=by.id)

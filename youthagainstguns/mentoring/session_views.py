@@ -24,7 +24,7 @@ def session_new(match_id: int):
                 "coordinator.") if match.mentor.is_inactive_on(today_lima())
               else _("Sessions can be logged only for active matches."), "error")
         return redirect(url_for(".match_detail", match_id=match.id))
-    form = forms.SessionForm()
+    form = forms.SessionForm(match=match, now=utcnow())
     if request.method == "GET":
         form.held_on.data = today_lima()
     if form.validate_on_submit():
@@ -64,7 +64,7 @@ def session_edit(session_id: int):
     if not services.can_edit_session(session, current_user, utcnow()):
         flash(services.edit_refusal(session), "error")
         return redirect(url_for(".session_detail", session_id=session.id))
-    form = forms.SessionForm(obj=session)
+    form = forms.SessionForm(obj=session, match=session.match, now=utcnow())
     detail_url = url_for(".session_detail", session_id=session.id)
     done = apply_form(
         form, lambda: services.edit_session(session, current_user, now=utcnow(),

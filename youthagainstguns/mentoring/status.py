@@ -9,13 +9,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..enums import LabelledEnum
+from ..i18n import format_date
 from .enums import OPEN_MATCH_STATUSES, CheckResult, InterviewOutcome, MatchStatus, ReferenceOutcome
-from .models import BackgroundCheck, MentorProfile, ScreeningDecision
+from .errors import Refusal
+from .models import BackgroundCheck, Match, MentorProfile, ScreeningDecision
 
 # Training a mentor must complete before a first match. A programme rule, not a setting:
 # MENTOR's Elements recommend at least two hours pre-match; we ask for a full day (6 hours).
@@ -49,11 +52,6 @@ class MentorStatus(LabelledEnum):
         """Return the CSS badge class that colours this status."""
         return {MentorStatus.READY: "badge-ok", MentorStatus.ACTIVE: "badge-ok",
                 MentorStatus.IN_SCREENING: "badge-warn"}.get(self, "badge-bad")
-
-    @property
-    def can_take_mentees(self) -> bool:
-        """Ready and active mentors may be given another mentee (capacity permitting)."""
-        return self in (MentorStatus.READY, MentorStatus.ACTIVE)
 
 
 @dataclass(frozen=True)
@@ -114,7 +112,7 @@ def screening_gaps(mentor: MentorProfile, on: date) -> list[Gap]:
     hours = training_hours(mentor)
     if not mentor.trainings or hours < MIN_TRAINING_HOURS:
         gaps.append(Gap("training", _("training of at least %(min)s hours (%(hours)s so far)",
-                                      min=MIN_TRAINING_HOURS, hours=hours)))
+                                      min=MIN_TRAINING_HOURS, hours=format_decimal(hours))))
     decision = latest_decision(mentor)
     if decision is None or not decision.approved:
         gaps.append(Gap("decision", _("an approval decision")))
@@ -135,3 +133,29 @@ def mentor_status(mentor: MentorProfile, on: date) -> MentorStatus:
     if screening_gaps(mentor, on):
         return MentorStatus.IN_SCREENING
     return MentorStatus.READY
+
+
+def mentor_refusals(mentor: MentorProfile, on: date,
+                    ignoring: Match | None = None) -> list[Refusal]:
+    """Return every reason why this mentor may not take a mentee on `on` (none: ready to pair).
+
+    `ignoring` is the match being activated, which already holds its own place.
+    """
+    refusals = []
+    status = mentor_status(mentor, on)
+    if status == MentorStatus.INACTIVE:
+        refusals.append(Refusal("mentor_inactive", _("The mentor is inactive.")))
+    elif status == MentorStatus.EXPIRED:
+        refusals.append(Refusal("check_expired", _(
+            "The mentor's background check expired on %(date)s.",
+            date=format_date(latest_check(mentor).expires_on))))
+    elif gaps := screening_gaps(mentor, on):
+        refusals.append(Refusal("screening", _(
+            "The mentor has not completed screening. Missing: %(list)s.",
+            list="; ".join(g.text for g in gaps))))
+    others = [m for m in mentor.matches if m.status in OPEN_MATCH_STATUSES and m is not ignoring]
+    if len(others) >= mentor.max_mentees:
+        refusals.append(Refusal("at_capacity", _(
+            "The mentor already has %(n)d of %(max)d mentees.",
+            n=len(others), max=mentor.max_mentees)))
+    return refusals

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..audit.labels import action_label
 from ..audit.models import AuditEvent
 from ..certificates.models import Certificate
 from ..extensions import db
@@ -159,8 +160,15 @@ def as_json(record, **extra) -> dict:
 
 def as_rows(record, **extra) -> list[tuple[str, str]]:
     """Return a record's exported fields as (label, shown value) rows for the PDF."""
-    rows = [(str(label), _shown_value(getattr(record, name))) for name, label in _fields_of(record)]
+    rows = [(str(label), _shown(record, name)) for name, label in _fields_of(record)]
     return rows + [(str(label), _shown_value(value)) for label, value in extra.values()]
+
+
+def _shown(record, name: str) -> str:
+    """Return a field as a reader sees it; an audit action by its words, not its code."""
+    if isinstance(record, AuditEvent) and name == "action":
+        return action_label(record.action)
+    return _shown_value(getattr(record, name))
 
 
 @dataclass

@@ -18,10 +18,10 @@ from flask_babel import lazy_gettext as _l
 from ..audit.services import record
 from ..auth.models import User
 from ..extensions import db
+from ..listing import matching, search_words
 from ..mentoring.enums import OPEN_MATCH_STATUSES
 from ..mentoring.models import GuardianConsent, Match, Mentee, SafeguardingAlert
 from ..mentoring.services import get_mentee_or_404
-from ..text import search_text
 from ..timeutil import lima_day_bounds, today_lima, utcnow
 from ..workshops.models import (
     ATTENDED_STATUSES,
@@ -81,19 +81,16 @@ def get_person_or_404(kind: str, subject_id: int, *, for_user: User) -> Person:
 
 def search(q: str) -> tuple[list[Mentee], list[Student]]:
     """Return mentees and students whose names contain every word of `q` (not anonymised)."""
-    words = search_text(q).split()
-    if not words:
+    if not search_words(q):
         return [], []
 
-    def matching(model):
-        query = sa.select(model).where(model.anonymised_at.is_(None))
-        for word in words:
-            query = query.where(sa.or_(model.first_name.icontains(word, autoescape=True),
-                                       model.last_names.icontains(word, autoescape=True)))
+    def found(model):
+        query = matching(sa.select(model).where(model.anonymised_at.is_(None)), q,
+                         model.first_name, model.last_names)
         return list(db.session.scalars(
             query.order_by(model.last_names, model.first_name, model.id).limit(SEARCH_LIMIT)))
 
-    return matching(Mentee), matching(Student)
+    return found(Mentee), found(Student)
 
 
 def _scrub(item, names: tuple[str, ...]) -> None:

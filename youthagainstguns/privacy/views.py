@@ -24,12 +24,15 @@ from ..extensions import db
 from ..mentoring.errors import MentoringError
 from ..pages import render_audited
 from ..pdf import pdf_response, render_pdf
+from ..text import download_name
 from ..workshops.models import AlreadyAnonymisedError
 from . import export, retention, services  # noqa: F401  (retention: the monthly job)
 from .forms import AnonymiseForm, StudentCorrectionForm
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 SUBJECT = "/<any(mentees, students):kind>/<int:subject_id>"
+# The person's kind in a download's name, in Spanish like every file name.
+FILE_WORDS = {"mentees": "persona mentoreada", "students": "estudiante"}
 
 
 def _subject_of(person: export.Person, kind: str):
@@ -79,8 +82,9 @@ def export_json(kind: str, subject_id: int):
     body = json.dumps(export.export_json(person), ensure_ascii=False, indent=2)
     record("privacy.export", item, f"{kind} {subject_id} exported as JSON")
     db.session.commit()
+    name = download_name("datos", FILE_WORDS[kind], subject_id, ext="json")
     return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="datos-{kind}-{subject_id}.json"'})
+        "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get(f"{SUBJECT}/export.pdf")
@@ -92,7 +96,7 @@ def export_pdf(kind: str, subject_id: int):
                       **export.export_pdf_context(person))
     record("privacy.export", item, f"{kind} {subject_id} exported as PDF")
     db.session.commit()
-    return pdf_response(body, f"datos-{kind}-{subject_id}.pdf")
+    return pdf_response(body, download_name("datos", FILE_WORDS[kind], subject_id, ext="pdf"))
 
 
 @bp.route(f"{SUBJECT}/anonymise", methods=["GET", "POST"])

@@ -83,15 +83,7 @@ def by_speaker(limit: int = 200) -> list[tuple[str, int, str]]:
             for alias, workshops, students in db.session.execute(query)]
 
 
-def bar_chart(points: list[tuple[str, int]], width: int = 640, height: int = 200) -> dict:
-    """Return the geometry of a bar chart (drawn as inline SVG by the template)."""
+def bar_chart(points: list[tuple[str, int]]) -> list[dict]:
+    """Return each bar's label, value and length as a percentage of the longest bar."""
     top = max((n for _label, n in points), default=0) or 1
-    slot = width / max(len(points), 1)
-    plot = height - 30
-    bars = []
-    for i, (label, n) in enumerate(points):
-        bar_height = round(plot * n / top, 1)
-        bars.append({"x": round(i * slot + slot * 0.15, 1), "width": round(slot * 0.7, 1),
-                     "y": round(plot - bar_height + 12, 1), "height": bar_height,
-                     "label": label, "value": n, "centre": round(i * slot + slot / 2, 1)})
-    return {"width": width, "height": height, "bars": bars, "baseline": plot + 12}
+    return [{"label": label, "value": n, "share": round(100 * n / top, 1)} for label, n in points]

@@ -69,9 +69,12 @@ def _columns(per_workshop: bool) -> list[Column]:
         return [Column("n", _("No."), 12, "right"), Column("student", _("Student"), 104),
                 Column("grade", _("Grade"), 30), Column("section", _("Section"), 20),
                 Column("status", _("Attendance"), 28)]
-    return [Column("n", _("No."), 11, "right"), Column("student", _("Student"), 62),
-            Column("grade", _("Grade and section"), 25), Column("workshop", _("Workshop"), 52),
-            Column("date", _("Date"), 20), Column("status", _("Attendance"), 24)]
+    # Grade and section apart, as in a workshop report: a long grade ("4.º de secundaria")
+    # clipped in one shared column hid the section.
+    return [Column("n", _("No."), 11, "right"), Column("student", _("Student"), 56),
+            Column("grade", _("Grade"), 31), Column("section", _("Section"), 15),
+            Column("workshop", _("Workshop"), 42), Column("date", _("Date"), 20),
+            Column("status", _("Attendance"), 19)]
 
 
 @dataclass
@@ -196,7 +199,8 @@ def _facts(scope: Scope) -> list[tuple[str, str]]:
     """Return what the report covers: the workshop, or the school and the period."""
     if not scope.per_workshop:
         school = db.session.get(School, scope.school_id)
-        code = f" · {_('School code')}: {school.official_code}" if school.official_code else ""
+        code = (" · " + _("School code: %(code)s", code=school.official_code)
+                if school.official_code else "")
         return [(_("School"), f"{school.name} ({school.district}){code}"),
                 (_("Period"), f"{format_date(scope.start)} – {format_date(scope.end)}")]
     workshop = db.session.get(Workshop, scope.workshop_id)
@@ -248,8 +252,7 @@ def rows(scope: Scope, report: Report, connection=None) -> Iterator[tuple]:
         day = dates.get(starts_at)
         if day is None:
             day = dates[starts_at] = format_date(starts_at)
-        yield (n, f"{last}, {first}", f"{grade} {section}".strip(), title, day,
-               labels[status])
+        yield n, f"{last}, {first}", grade, section, title, day, labels[status]
 
 
 def page_count(row_count: int) -> int:

@@ -19,6 +19,7 @@ from ..auth.models import STAFF_ROLES, Role
 from ..extensions import db
 from ..pdf import pdf_response
 from ..schools.models import School
+from ..text import download_name
 from ..timeutil import today_lima
 from ..workshops.services import get_workshop_or_404
 from . import program, services
@@ -72,7 +73,7 @@ def index():
 
 
 def _export(scope: services.Scope, fmt: str, audited: tuple[str, int], summary: str,
-            filename: str):
+            name: tuple):
     """Audit the download, then send the PDF or stream the CSV."""
     report = services.build_report(scope)
     object_type, object_id = audited
@@ -81,9 +82,10 @@ def _export(scope: services.Scope, fmt: str, audited: tuple[str, int], summary: 
     db.session.commit()
     if fmt == "pdf":
         return pdf_response(services.render_report_pdf(report, services.rows(scope, report)),
-                            f"{filename}.pdf")
+                            download_name(*name, ext="pdf"))
     return Response(_streamed_csv(scope, report), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{download_name(*name, ext="csv")}"'})
 
 
 def _streamed_csv(scope: services.Scope, report: services.Report):
@@ -105,7 +107,7 @@ def _school_export(fmt: str):
     school_id = scope.school_id
     return _export(scope, fmt, ("School", school_id),
                    f"school {school_id} from {scope.start} to {scope.end}",
-                   f"attendance-school-{school_id}-{scope.start}-{scope.end}")
+                   ("colegio", school_id, "asistencia", scope.start, scope.end))
 
 
 @bp.route("/reports/attendance.pdf")
@@ -127,7 +129,7 @@ def _workshop_export(workshop_id: int, fmt: str):
     only = None if current_user.is_staff else current_user.school_id
     scope = services.Scope(workshop_id=workshop.id, only_school_id=only)
     return _export(scope, fmt, ("Workshop", workshop.id), f"workshop {workshop.id}",
-                   f"attendance-workshop-{workshop.id}")
+                   ("taller", workshop.id, "asistencia"))
 
 
 @bp.route("/reports/workshops/<int:workshop_id>/attendance.pdf")

@@ -9,7 +9,7 @@ from ..audit.services import record
 from ..auth.models import User
 from ..extensions import db
 from ..forms import Options, search_options
-from ..text import search_text
+from ..listing import Sort, SortOffer, matching
 from ..timeutil import utcnow
 from .districts import DISTRICTS
 from .models import BlackoutDate, School, VenueKind
@@ -23,13 +23,19 @@ def get_school_or_404(school_id: int, *, for_user: User, need: str = "view") -> 
     return school
 
 
+SCHOOL_SORTS = SortOffer(
+    {"name": (School.name,), "kind": (School.kind,), "district": (School.district,),
+     "code": (School.official_code,)},
+    default="name", tiebreak=School.id, missing_last=frozenset({"code"}))
+
+
 def school_query(*, q: str | None = None, kind: str | None = None,
-                 district: str | None = None, include_archived: bool = False) -> sa.Select:
-    """Return the select for the venue list; unknown filter values are ignored."""
-    query = sa.select(School).order_by(School.name, School.id)
-    if words := search_text(q):
-        query = query.where(sa.or_(*(column.icontains(words, autoescape=True) for column in (
-            School.name, School.district, School.official_code))))
+                 district: str | None = None, include_archived: bool = False,
+                 sort: Sort | None = None) -> sa.Select:
+    """Return the select for the venue list, by name unless `sort` says otherwise; every word
+    of `q` in the name, district or code; unknown filter values are ignored."""
+    query = matching(sa.select(School).order_by(*(sort or SCHOOL_SORTS.chosen({})).order_by()),
+                     q, School.name, School.district, School.official_code)
     if kind in {k.value for k in VenueKind}:
         query = query.where(School.kind == VenueKind(kind))
     if district in DISTRICTS:

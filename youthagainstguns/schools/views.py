@@ -17,13 +17,15 @@ bp = Blueprint("schools", __name__, url_prefix="/schools")
 @bp.route("/")
 @staff_required
 def index():
-    """List venues with search, kind and district filters; archived ones on request."""
+    """List venues with search, kind and district filters and a sort; archived ones on
+    request."""
     form = SchoolFilterForm(request.args)
+    sort = services.SCHOOL_SORTS.chosen(request.args)
     query = services.school_query(q=form.q.data, kind=form.kind.data,
                                   district=form.district.data,
-                                  include_archived=form.archived.data)
+                                  include_archived=form.archived.data, sort=sort)
     page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
-    return render_template("schools/index.html", page=page, form=form)
+    return render_template("schools/index.html", page=page, form=form, sort=sort)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -104,3 +104,12 @@ class UnavailabilityForm(AppForm):
         """The period must end after it starts."""
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("The end must be after the start."))
+
+
+class SpeakerAccountForm(AppForm):
+    """The email of the login a coordinator gives a speaker (a new account, or an unlinked
+    speaker account that already uses it)."""
+
+    email = StringField(_l("Email for the login"), validators=[DataRequired(), Email(),
+                                                                Length(max=254)])
+    submit = SubmitField(_l("Give a login"))

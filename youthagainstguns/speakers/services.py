@@ -4,16 +4,18 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
-from ..auth.models import User
+from ..auth import services as auth_services
+from ..auth.models import Role, User
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..forms import Options, search_options
+from ..listing import Sort, SortOffer, matching
 from ..schools.districts import DISTRICTS
-from ..text import search_text
 from ..timeutil import today_lima, utcnow
 from .models import Speaker, SpeakerExcludedDistrict, SpeakerUnavailability, VettingDecision
 
@@ -55,12 +57,19 @@ def get_speaker_or_404(speaker_id: int, *, for_user: User, need: str = "identity
     return speaker
 
 
-def speaker_query(*, q: str | None = None, show: str | None = None) -> sa.Select:
-    """Return the select for the speakers list: search by alias or topic, filter by state."""
-    query = sa.select(Speaker).order_by(Speaker.alias)
-    if words := search_text(q):
-        query = query.where(sa.or_(Speaker.alias.icontains(words, autoescape=True),
-                                   Speaker.topics.icontains(words, autoescape=True)))
+# Never the legal name: it is for coordinators' eyes on a speaker's own page only.
+SPEAKER_SORTS = SortOffer(
+    {"alias": (Speaker.alias,), "topics": (Speaker.topics,),
+     "valid_until": (Speaker.vetting_renewal_on,)},
+    default="alias", tiebreak=Speaker.id, missing_last=frozenset({"valid_until"}))
+
+
+def speaker_query(*, q: str | None = None, show: str | None = None,
+                  sort: Sort | None = None) -> sa.Select:
+    """Return the select for the speakers list: search by alias or topic (never the legal
+    name), filter by state, by alias unless `sort` says otherwise."""
+    query = matching(sa.select(Speaker).order_by(*(sort or SPEAKER_SORTS.chosen({})).order_by()),
+                     q, Speaker.alias, Speaker.topics)
     if show == "archived":
         return query.where(Speaker.archived_at.is_not(None))
     query = query.where(Speaker.archived_at.is_(None))
@@ -202,3 +211,26 @@ def link_speaker(user: User, speaker_id: int | None) -> None:
         if linked.rowcount != 1:
             raise SpeakerTaken(speaker_id)
     db.session.expire(user, ["speaker"])
+
+
+class AccountRefused(ValueError):
+    """The email belongs to an account that cannot become this speaker's login."""
+
+
+def give_account(speaker: Speaker, email: str, by: User) -> tuple[User, bool]:
+    """Make a speaker-role login for `speaker`, or link the unlinked speaker account that uses
+    `email`; return it and whether it is new. Raise AccountRefused for any other account."""
+    email = email.strip().lower()
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    new = user is None
+    if new:
+        # The alias, not the legal name: the account's name shows wherever the account does.
+        user = auth_services.create_user(email=email, full_name=speaker.alias,
+                                         role=Role.SPEAKER, created_by=by)
+    elif user.role != Role.SPEAKER or user.speaker is not None or not user.active:
+        raise AccountRefused(_("This email belongs to another account. Use another email, "
+                               "or ask an administrator."))
+    link_speaker(user, speaker.id)
+    record("speaker.account", speaker, f"user {user.id} {'created' if new else 'linked'}",
+           actor=by)
+    return user, new

@@ -3,13 +3,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth import services as auth_services
 from ..auth.decorators import staff_required
 from ..extensions import db
 from ..forms import EmptyForm
+from ..mail_models import MailKind
 from ..pages import button_action, render_audited
 from ..timeutil import lima_to_utc, today_lima
 from . import services
-from .forms import SpeakerFilterForm, SpeakerForm, UnavailabilityForm
+from .forms import SpeakerAccountForm, SpeakerFilterForm, SpeakerForm, UnavailabilityForm
 from .models import Speaker, SpeakerUnavailability
 
 bp = Blueprint("speakers", __name__, url_prefix="/speakers")
@@ -18,13 +20,14 @@ bp = Blueprint("speakers", __name__, url_prefix="/speakers")
 @bp.route("/")
 @staff_required
 def index():
-    """List speakers by alias with their vetting state; search by alias or topic."""
+    """List speakers by alias with their vetting state; search by alias or topic; sort."""
     form = SpeakerFilterForm(request.args)
-    query = services.speaker_query(q=form.q.data, show=form.show.data)
+    sort = services.SPEAKER_SORTS.chosen(request.args)
+    query = services.speaker_query(q=form.q.data, show=form.show.data, sort=sort)
     page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     today = today_lima()
     rows = [(speaker, services.vetting_state(speaker, today)) for speaker in page.items]
-    return render_template("speakers/index.html", page=page, rows=rows, form=form)
+    return render_template("speakers/index.html", page=page, rows=rows, form=form, sort=sort)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -48,12 +51,43 @@ def detail(speaker_id: int):
     return _render_detail(speaker, UnavailabilityForm())
 
 
-def _render_detail(speaker: Speaker, period_form: UnavailabilityForm):
+def _render_detail(speaker: Speaker, period_form: UnavailabilityForm,
+                   account_form: SpeakerAccountForm | None = None):
     services.record_identity_view(speaker)
     return render_audited(
         "speakers/detail.html", speaker=speaker, period_form=period_form,
+        account_form=account_form or SpeakerAccountForm(data={"email": speaker.email}),
         state=services.vetting_state(speaker),
     )
+
+
+@bp.route("/<int:speaker_id>/account", methods=["POST"])
+@staff_required
+def give_account(speaker_id: int):
+    """Give the speaker a login (new, or their unlinked speaker account), or a fresh password
+    link for the one they have; the link is shown once, as on the accounts page."""
+    speaker = services.get_speaker_or_404(speaker_id, for_user=current_user)
+    if speaker.user is not None:
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        user, kind = speaker.user, MailKind.PASSWORD_LINK
+    else:
+        form, user, new = SpeakerAccountForm(), None, False
+        try:
+            if form.validate_on_submit():
+                user, new = services.give_account(speaker, form.email.data, current_user)
+        except services.AccountRefused as refusal:  # refused before anything was written
+            form.email.errors.append(str(refusal))
+        if user is None:
+            return _render_detail(speaker, UnavailabilityForm(), form), 422
+        kind = MailKind.ACCOUNT_CREATED if new else MailKind.PASSWORD_LINK
+    link = auth_services.hand_over_password_link(user, current_user, kind)
+    db.session.commit()
+    # Not a redirect: the link exists only in this response, which no cache may keep.
+    page = render_template("auth/link_created.html", user=user, link=link,
+                           back_url=url_for(".detail", speaker_id=speaker.id),
+                           back_label=_("Back to the speaker"))
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/<int:speaker_id>/edit", methods=["GET", "POST"])

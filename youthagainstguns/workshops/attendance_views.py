@@ -41,12 +41,19 @@ def attendance(workshop: Workshop):
     """Take or correct attendance; after closing only staff may, and each change is audited."""
     entries = services.roster_entries(workshop, current_user)
     form = AttendanceForm(entries)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not form.only_shown:
         changed = services.save_attendance(workshop, entries, form.marks(), current_user)
         db.session.commit()
         flash(_("Attendance saved (%(n)d changes).", n=changed), "success")
         return redirect(url_for("workshops.attendance", workshop_id=workshop.id))
-    return _render(workshop, entries, form, WalkInForm(prefix="walkin", formdata=None))
+    # "All present" and the search only show the marks again, unsaved, as with JavaScript.
+    if form.all_present.data and not form.choice_errors:
+        form.mark_all_present()
+    return _render(workshop, entries, form, _walk_in_form(formdata=None))
+
+
+def _walk_in_form(**kwargs) -> WalkInForm:
+    return WalkInForm(prefix="walkin", staff=current_user.is_staff, **kwargs)
 
 
 def _render(workshop: Workshop, entries, form, walk_in: WalkInForm, status: int = 200):
@@ -64,13 +71,22 @@ def _render(workshop: Workshop, entries, form, walk_in: WalkInForm, status: int 
 @_taking_attendance
 def walk_in(workshop: Workshop):
     """Add a student who came without being on the roster, marked present."""
-    form = WalkInForm(prefix="walkin")
+    form = _walk_in_form()
     if workshop.status == WorkshopStatus.CLOSED:
         flash(_("The workshop is closed: no more walk-ins."), "error")
         return redirect(url_for("workshops.attendance", workshop_id=workshop.id))
     if form.validate_on_submit():
         try:
-            services.add_one_student(workshop, form.row(), current_user, walk_in=True)
+            services.add_one_student(workshop, form.row(), current_user, walk_in=True,
+                                     capacity_reason=form.reason())
+        except services.WorkshopFull as refusal:
+            db.session.rollback()  # a capacity raised in a race with another walk-in
+            if form.capacity_reason is None:
+                form.first_name.errors.append(str(refusal))
+            else:
+                form.capacity_reason.errors.append(_(
+                    "The workshop is full (capacity %(n)d): say why this student may join "
+                    "past capacity.", n=workshop.capacity))
         except services.RosterError as refusal:
             form.first_name.errors.append(str(refusal))
         else:
@@ -78,6 +94,6 @@ def walk_in(workshop: Workshop):
             flash(_("The walk-in was added and marked present."), "success")
             return redirect(url_for("workshops.attendance", workshop_id=workshop.id)
                             + "#walk-in")
-    # Nothing was written: the checks that failed come before any change.
+    # Nothing was written: the checks that failed come before any change, or were rolled back.
     entries = services.roster_entries(workshop, current_user)
     return _render(workshop, entries, AttendanceForm(entries), form, 422)

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..i18n import format_date, format_time
 from ..schools.models import BlackoutDate, School
 from ..speakers.models import Speaker, SpeakerExcludedDistrict, SpeakerUnavailability
-from ..timeutil import to_lima
+from ..timeutil import to_lima, utcnow
 from .models import ConflictAcknowledgement, Workshop, WorkshopStatus, workshop_speakers
 
 HARD_KINDS = frozenset({"double_booked", "excluded_district", "vetting", "unavailable",
@@ -75,7 +75,7 @@ class Conflict:
 def find_conflicts(proposal: Proposal) -> list[Conflict]:
     """Return every conflict of the proposal, hard ones first."""
     checks = (_double_booked, _excluded_districts, _vetting, _unavailable, _venue_in_use,
-              _travel_buffer, _blackout)
+              _travel_buffer, _blackout, _in_the_past)
     found = [conflict for check in checks for conflict in check(proposal)]
     return sorted(found, key=lambda c: not c.hard)
 
@@ -262,3 +262,14 @@ def _blackout(proposal: Proposal) -> list[Conflict]:
         "%(venue)s cannot host workshops from %(start)s to %(end)s: %(reason)s.",
         venue=proposal.venue.name, start=format_date(b.starts_on), end=format_date(b.ends_on),
         reason=b.reason)) for b in rows]
+
+
+def _in_the_past(proposal: Proposal) -> list[Conflict]:
+    """A start already gone: mostly a mistyped date, sometimes a workshop recorded after it
+    took place; a warning, so the second case is accepted with its reason kept."""
+    if proposal.starts_at >= utcnow():
+        return []
+    return [Conflict("past", f"past:{proposal.starts_at:%Y%m%d%H%M}", _(
+        "This workshop starts in the past (%(date)s, %(start)s). Check the date; to record a "
+        "workshop that already took place, accept this warning.",
+        **_when(proposal.starts_at, proposal.ends_at)))]

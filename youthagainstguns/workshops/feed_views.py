@@ -32,8 +32,13 @@ def regenerate_feed():
     db.session.commit()
     # Not a redirect: the address exists only in this response, which no cache may keep.
     page = render_template("workshops/feed.html", feed=feeds.current_feed(current_user),
-                           feed_form=EmptyForm(), feed_url=url)
+                           feed_form=EmptyForm(), feed_url=url, webcal_url=webcal(url))
     return page, 200, {"Cache-Control": "no-store"}
+
+
+def webcal(url: str) -> str:
+    """Return the feed's address with the webcal scheme, which calendar apps open to subscribe."""
+    return "webcal://" + url.split("://", 1)[1]
 
 
 @bp.route("/feeds/<feed_token>.ics")

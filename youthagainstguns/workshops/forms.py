@@ -13,6 +13,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    SearchField,
     SelectChoice,
     SelectField,
     StringField,
@@ -26,6 +27,7 @@ from ..forms import AppForm, CheckboxListField, OptionSource, SearchSelectField,
 from ..schools.districts import district_choices
 from ..schools.services import venue_options
 from ..speakers.services import speaker_choices, speaker_options
+from ..text import normalise, search_text
 from ..timeutil import lima_to_utc
 from .models import AttendanceStatus, RosterEntry, WorkshopStatus
 from .roster_import import RosterRow
@@ -106,6 +108,8 @@ class WorkshopFilterForm(AppForm):
     class Meta:
         csrf = False
 
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)],
+                    render_kw={"placeholder": _l("Title, topic, venue or speaker")})
     district = SelectField(_l("District"), validators=[Optional()])
     school = SearchSelectField(_l("School or venue"), source=VENUES, blank=_l("All venues"),
                                validators=[Optional()])
@@ -135,7 +139,8 @@ class WorkshopFilterForm(AppForm):
         return WorkshopFilter(
             district=self.value("district"), school_id=self.value("school"),
             speaker_id=self.value("speaker"), status=self.value("status"),
-            date_from=self.value("date_from"), date_to=self.value("date_to"))
+            date_from=self.value("date_from"), date_to=self.value("date_to"),
+            q=self.value("q"))
 
 
 class CancelForm(AppForm):
@@ -145,11 +150,11 @@ class CancelForm(AppForm):
 
 
 class RosterUploadForm(AppForm):
-    file = FileField(_l("Class list (CSV)"), validators=[
-        FileRequired(message=_l("Choose a CSV file.")),
-        FileAllowed(["csv", "txt"], message=_l("The file must be a .csv file.")),
-    ], description=_l("UTF-8 or Excel's “CSV (separated by commas or semicolons)”; "
-                      "up to 2,000 students."))
+    file = FileField(_l("Class list (Excel or CSV)"), validators=[
+        FileRequired(message=_l("Choose an Excel or CSV file.")),
+        FileAllowed(["xlsx", "csv", "txt"], message=_l("The file must be .xlsx or .csv.")),
+    ], description=_l("An Excel workbook (.xlsx, first sheet) or a CSV separated by commas "
+                      "or semicolons; up to 2,000 students."))
     submit = SubmitField(_l("Preview"))
 
 
@@ -182,8 +187,21 @@ class StudentForm(AppForm):
 
 
 class WalkInForm(StudentForm):
+    """A student at the door; staff may let one in past capacity, saying why."""
+
     code = None
+    capacity_reason = StringField(_l("Why add this student past capacity?"),
+                                  validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Add walk-in"))
+
+    def __init__(self, *args, staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not staff:
+            delattr(self, "capacity_reason")
+
+    def reason(self) -> str:
+        """Return the reason to exceed the capacity given, if the form asks for one."""
+        return (self.capacity_reason.data or "").strip() if self.capacity_reason else ""
 
 
 class AttendanceForm(AppForm):
@@ -194,6 +212,7 @@ class AttendanceForm(AppForm):
     """
 
     all_present = SubmitField(_l("All present"))
+    search = SubmitField(_l("Search"))
     submit = SubmitField(_l("Save attendance"))
 
     def __init__(self, entries: Sequence[RosterEntry], **kwargs):
@@ -204,6 +223,28 @@ class AttendanceForm(AppForm):
         self.chosen = {entry.id: posted.get(f"e{entry.id}", entry.status or "")
                        for entry in entries}
         self.choice_errors: dict[int, str] = {}
+        self.query = search_text(request.values.get("q"))
+
+    @property
+    def only_shown(self) -> bool:
+        """Tell whether the buttons asked to show the marks again rather than save them."""
+        return bool(self.all_present.data or self.search.data)
+
+    def mark_all_present(self) -> None:
+        """Show every line as present, unsaved, so exceptions are changed before saving."""
+        self.chosen = dict.fromkeys(self.chosen, AttendanceStatus.PRESENT.value)
+
+    def unsaved(self) -> bool:
+        """Tell whether the marks shown differ from those saved."""
+        return any(value != (entry.status or "") for entry in self.entries
+                   if (value := self.chosen[entry.id]))
+
+    def matches(self, entry: RosterEntry) -> bool:
+        """Tell whether the search typed finds this line (names, grade, section; no accents)."""
+        student = entry.student
+        found = normalise(" ".join((student.first_name, student.last_names, student.grade or "",
+                                    student.section or "")))
+        return all(word in found for word in normalise(self.query).split())
 
     def validate(self, extra_validators=None) -> bool:
         """Validate the buttons and token, and that each line's choice is one of the four."""
@@ -215,7 +256,5 @@ class AttendanceForm(AppForm):
 
     def marks(self) -> dict[int, AttendanceStatus]:
         """Return the status asked for each roster line, by entry id."""
-        if self.all_present.data:
-            return {entry.id: AttendanceStatus.PRESENT for entry in self.entries}
         return {entry_id: AttendanceStatus(value) for entry_id, value in self.chosen.items()
                 if value}

@@ -1,4 +1,4 @@
-"""Class lists from CSV: decode, parse, validate every row, and match students already known.
+"""Class lists from CSV or Excel: read, validate every row, and match students already known.
 
 Between the preview and the confirmation the parsed rows travel in a signed, expiring token
 (HMAC with the app's secret key, bound to the workshop and the user): the server keeps no copy
@@ -11,20 +11,29 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from openpyxl import Workbook, load_workbook
 
 from ..extensions import db
 from ..text import CONTROL_CHARACTERS, normalise
 from .models import RosterEntry, Student
 
 MAX_ROWS = 2000
+# A workbook is a zip: its parts, unpacked, may be far larger than the upload. Real class
+# lists of 2,000 students unpack to about 1 MB; a zip bomb is refused before it is opened.
+MAX_XLSX_UNPACKED = 30 * 1024 * 1024
+MAX_XLSX_COLUMNS = 50  # cells further right are not read
+CONTENT_MAX_LENGTH = 200  # of a bad row, as shown in the error table
 TOKEN_MAX_AGE = 3600
 # Canonical field → header spellings accepted (compared after normalising: no accents,
 # lower case, spaces and dashes as underscores).
@@ -44,6 +53,7 @@ FIELD_LABELS = {
 }
 TEMPLATE_HEADER = ("nombres", "apellidos", "grado", "seccion", "codigo")
 TEMPLATE_EXAMPLE = ("María José", "Quispe Huamán", "4.º secundaria", "B", "")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -65,11 +75,12 @@ class RosterRow:
 
 @dataclass(frozen=True)
 class RowError:
-    """What is wrong with one line (line 0: with the file as a whole)."""
+    """What is wrong with one line (line 0: with the file as a whole), and what it holds."""
 
     line: int
     field: str
     problem: str
+    content: str = ""
 
     @property
     def field_label(self) -> str:
@@ -120,21 +131,107 @@ def decode(data: bytes) -> str | None:
 
 
 def parse(data: bytes) -> ParsedRoster:
-    """Read a class list and validate every row; nothing touches the database."""
+    """Read a CSV class list and validate every row; nothing touches the database."""
     text = decode(data)
     if text is None:
         return _file_error(_("The file is neither UTF-8 nor Windows-1252 text. Save it as CSV."))
-    lines = text.splitlines()
-    header_line = next((ln for ln in lines if ln.strip()), "")
+    header_line = next((ln for ln in text.splitlines() if ln.strip()), "")
     if not header_line:
         return _file_error(_("The file is empty."))
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     # strict: a quotation mark left open is an error, not a cell that swallows the file.
-    records = _records(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
-                                  strict=True))
+    return _validate(_records(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                                         strict=True)))
+
+
+def parse_upload(filename: str, data: bytes) -> ParsedRoster:
+    """Read an uploaded class list as Excel (.xlsx) or else CSV, by its name."""
+    if (filename or "").lower().endswith(".xlsx"):
+        return parse_xlsx(data)
+    return parse(data)
+
+
+def template_xlsx() -> bytes:
+    """Return the empty class list as a workbook, every column stored as text."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Class list")[:31]  # Excel's limit for a sheet name
+    sheet.append(TEMPLATE_HEADER)
+    sheet.append(TEMPLATE_EXAMPLE)
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.number_format = "@"
+    for letter in "ABCDE":
+        # Text columns: Excel keeps a code "05" as typed and never turns "4-5" into a date.
+        sheet.column_dimensions[letter].number_format = "@"
+        sheet.column_dimensions[letter].width = 22
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+class NotAWorkbook(ValueError):
+    """The upload is not an Excel workbook that can be read; the message is for people."""
+
+
+def parse_xlsx(data: bytes) -> ParsedRoster:
+    """Read the first sheet of an Excel workbook (.xlsx) and validate every row.
+
+    Raise NotAWorkbook if the file is not a readable workbook. Formulas count by their last
+    computed value; dates come out as dd/mm/yyyy and whole numbers (a grade, a code) as "4".
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise NotAWorkbook(_("This file is not an Excel workbook (.xlsx). Save it from Excel "
+                             "as “Excel Workbook” or as CSV.")) from error
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise NotAWorkbook(_("This workbook is too large. Keep only the class list in it."))
+    try:
+        # openpyxl warns about workbook features it drops (data validation, extensions);
+        # only cell values are read, so those warnings say nothing to anyone here.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                return _validate(_sheet_records(book.worksheets[0]))
+            finally:
+                book.close()
+    except Exception as error:  # a damaged part fails in any of openpyxl's parsers
+        raise NotAWorkbook(_("This workbook cannot be read. Open it in Excel, save it again "
+                             "and upload it, or save it as CSV.")) from error
+
+
+def _sheet_records(sheet) -> Iterator[tuple[int, list[str]]]:
+    """Yield each row of a sheet as text cells with its row number, as Excel shows it."""
+    for number, values in enumerate(sheet.iter_rows(max_col=MAX_XLSX_COLUMNS,
+                                                    values_only=True), start=1):
+        yield number, [cell_text(value) for value in values]
+
+
+def cell_text(value) -> str:
+    """Return a spreadsheet cell as the text a person sees in it."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y") if value.time() == time() \
+            else value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a grade typed as 4 is stored as 4.0
+    return str(value)
+
+
+def _validate(records: Iterator[tuple[int, list[str]]]) -> ParsedRoster:
+    """Map the header, then validate each non-empty record (at most MAX_ROWS)."""
     result, count = ParsedRoster(), 0
     try:
-        columns, header_errors = _columns(next(records, (1, []))[1])
+        first = next((r for r in records if any(c.strip() for c in r[1])), None)
+        if first is None:
+            return _file_error(_("The file is empty."))
+        columns, header_errors = _columns(first[1])
         if header_errors:
             return ParsedRoster(errors=header_errors)
         for line, cells in records:
@@ -205,17 +302,28 @@ def _read_row(line: int, cells: list[str], columns: dict[str, int],
     for name, index in columns.items():
         value = " ".join((cells[index] if index < len(cells) else "").split())
         if name in REQUIRED and not value:
-            errors.append(RowError(line, name, _("This field is required.")))
+            problem = _("This field is required.")
         elif len(value) > MAX_LENGTHS[name]:
-            errors.append(RowError(line, name, _("Longer than %(n)d characters.",
-                                                 n=MAX_LENGTHS[name])))
+            problem = _("Longer than %(n)d characters.", n=MAX_LENGTHS[name])
         elif CONTROL_CHARACTERS.search(value):
-            errors.append(RowError(line, name, _("Contains characters that are not allowed.")))
-        values[name] = value
+            problem = _("Contains characters that are not allowed.")
+        else:
+            values[name] = value
+            continue
+        errors.append(RowError(line, name, problem, row_content(cells)))
     if errors:
         result.errors.extend(errors)
     else:
         result.rows.append(RosterRow(line=line, **values))
+
+
+def row_content(cells: list[str]) -> str:
+    """Return a bad row's cells as one short line to show beside its error."""
+    text = CONTROL_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}",
+                                  " · ".join(" ".join(c.split()) for c in cells if c.strip()))
+    if len(text) > CONTENT_MAX_LENGTH:
+        return text[:CONTENT_MAX_LENGTH - 1] + "…"
+    return text
 
 
 def plan(rows: Iterable[RosterRow], school_id: int, workshop_id: int) -> list[PlannedRow]:

@@ -1,5 +1,5 @@
-"""Roster pages: CSV upload with preview and all-or-nothing import, typing students by hand,
-removing a line, the CSV template and export, and the printable sign-in sheet."""
+"""Roster pages: CSV or Excel upload with preview and all-or-nothing import, typing students
+by hand, removing a line, the templates and CSV export, and the printable sign-in sheet."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -17,6 +17,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..i18n import format_date, format_time
 from ..pdf import render_pdf
+from ..text import download_name
 from ..timeutil import utcnow
 from . import roster_import, services
 from .blueprint import VIEWERS, bp
@@ -45,7 +46,12 @@ def roster_upload(workshop: Workshop):
     """Upload a class list and preview it; nothing is saved yet."""
     form = RosterUploadForm()
     if form.validate_on_submit():
-        parsed = roster_import.parse(form.file.data.read())
+        try:
+            parsed = roster_import.parse_upload(form.file.data.filename, form.file.data.read())
+        except roster_import.NotAWorkbook as refusal:
+            form.file.errors.append(str(refusal))
+            return render_template("workshops/roster_upload.html", workshop=workshop,
+                                   form=form), 422
         if not parsed.ok:
             return render_template("workshops/roster_preview.html", workshop=workshop,
                                    errors=parsed.errors, planned=[], form=None), 422
@@ -101,6 +107,15 @@ def roster_template():
     return _csv_response(body, "plantilla-lista-de-clase.csv")
 
 
+@bp.route("/workshops/roster-template.xlsx")
+@role_required(*VIEWERS)
+def roster_template_xlsx():
+    """Download the same empty class list as an Excel workbook."""
+    return Response(roster_import.template_xlsx(), mimetype=roster_import.XLSX_MIMETYPE,
+                    headers={"Content-Disposition":
+                             'attachment; filename="plantilla-lista-de-clase.xlsx"'})
+
+
 def _csv_response(body: str, filename: str) -> Response:
     return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -118,7 +133,8 @@ def roster_csv(workshop_id: int):
             for n, e in enumerate(services.roster_entries(workshop, current_user), start=1)]
     record("roster.export", workshop, f"{len(rows)} students, CSV")
     db.session.commit()
-    return _csv_response(to_csv(header, rows), f"taller-{workshop.id}-lista.csv")
+    return _csv_response(to_csv(header, rows),
+                         download_name("taller", workshop.id, "lista", ext="csv"))
 
 
 @bp.route("/workshops/<int:workshop_id>/roster/add", methods=["GET", "POST"])
@@ -172,5 +188,6 @@ def sign_in_sheet(workshop_id: int):
         blank_rows=range(5), printed_at=format_date(utcnow()))
     record("roster.sign_in_sheet", workshop, f"{len(entries)} students, PDF")
     db.session.commit()
+    name = download_name("taller", workshop.id, "hoja de asistencia", ext="pdf")
     return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="taller-{workshop.id}-hoja-de-asistencia.pdf"'})
+        "Content-Disposition": f'inline; filename="{name}"'})

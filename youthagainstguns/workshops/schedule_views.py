@@ -14,24 +14,32 @@ from ..speakers.models import Speaker
 from ..timeutil import to_lima
 from . import services
 from .blueprint import bp
-from .conflicts import Review, review
+from .conflicts import Proposal, Review, review
 from .forms import CancelForm, WorkshopForm
 from .models import Workshop, WorkshopStateError
 from .services import get_workshop_or_404
 
 
-def _workshop_data(form: WorkshopForm) -> services.WorkshopData | None:
-    """Turn a valid form into workshop facts, loading venue and speakers (one query each)."""
+def _venue_and_speakers(form: WorkshopForm) -> tuple[School, list[Speaker]] | None:
+    """Load the chosen venue and speakers (one query each); None if one no longer exists."""
     venue = db.session.get(School, form.venue_id.data)
     speakers = db.session.scalars(sa.select(Speaker).where(
-        Speaker.id.in_(form.speaker_ids.data)).order_by(Speaker.alias)).all()
-    if venue is None or len(speakers) != len(set(form.speaker_ids.data)):
+        Speaker.id.in_(form.speaker_ids.data or [])).order_by(Speaker.alias)).all()
+    if venue is None or len(speakers) != len(set(form.speaker_ids.data or [])):
+        return None
+    return venue, list(speakers)
+
+
+def _workshop_data(form: WorkshopForm) -> services.WorkshopData | None:
+    """Turn a valid form into workshop facts; None if the venue or a speaker is gone."""
+    chosen = _venue_and_speakers(form)
+    if chosen is None:
         return None
     starts_at, ends_at = form.times()
     return services.WorkshopData(
-        title=form.title.data.strip(), topic=(form.topic.data or "").strip(), venue=venue,
+        title=form.title.data.strip(), topic=(form.topic.data or "").strip(), venue=chosen[0],
         starts_at=starts_at, ends_at=ends_at, capacity=form.capacity.data,
-        speakers=list(speakers), target_grades=(form.target_grades.data or "").strip(),
+        speakers=chosen[1], target_grades=(form.target_grades.data or "").strip(),
         notes=form.notes.data or "")
 
 
@@ -73,6 +81,30 @@ def _stale(form: WorkshopForm, workshop: Workshop):
 
 def _render_form(form: WorkshopForm, workshop: Workshop | None, found: Review | None = None):
     return render_template("workshops/form.html", form=form, workshop=workshop,
+                           conflicts=found.conflicts if found else [],
+                           acknowledged=found.acknowledged if found else set())
+
+
+# What the conflicts depend on; the speakers may still be unchosen.
+CONFLICT_FIELDS = ("venue_id", "day", "start_time", "end_time")
+
+
+@bp.route("/workshops/conflicts")
+@bp.route("/workshops/<int:workshop_id>/conflicts")
+@staff_required
+def conflicts(workshop_id: int | None = None):
+    """Answer, as the form's conflicts fragment, the conflicts of the values typed so far
+    (the same rules as saving); nothing until the venue, date and times are valid."""
+    workshop = (get_workshop_or_404(workshop_id, for_user=current_user, need="edit")
+                if workshop_id is not None else None)
+    form = WorkshopForm(formdata=request.args, meta={"csrf": False})
+    form.validate()
+    chosen = None
+    if not any(form[name].errors for name in CONFLICT_FIELDS):
+        chosen = _venue_and_speakers(form)
+    found = review(Proposal(chosen[0], *form.times(), chosen[1],
+                            workshop.id if workshop else None)) if chosen else None
+    return render_template("workshops/_conflicts.html", checked=found is not None,
                            conflicts=found.conflicts if found else [],
                            acknowledged=found.acknowledged if found else set())
 

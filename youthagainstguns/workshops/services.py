@@ -14,6 +14,7 @@ from flask_sqlalchemy.pagination import Pagination
 from ..audit.services import record
 from ..auth.models import Role, User
 from ..extensions import db
+from ..listing import Sort, SortOffer, contains_word, ranked, search_words
 from ..schools.models import School
 from ..speakers.models import Speaker
 from ..timeutil import lima_day_bounds, utcnow
@@ -66,6 +67,15 @@ class WorkshopFilter:
     status: WorkshopStatus | None = None
     date_from: date | None = None
     date_to: date | None = None
+    q: str | None = None  # words in the title, topic, venue's name or a speaker's alias
+
+
+# The list's columns a coordinator or school may sort by; the latest workshop first by default.
+WORKSHOP_SORTS = SortOffer(
+    {"date": (Workshop.starts_at,), "title": (Workshop.title,),
+     "venue": (sa.select(School.name).where(School.id == Workshop.venue_id).scalar_subquery(),),
+     "students": (Workshop.seats_taken,), "status": (ranked(Workshop.status, WorkshopStatus),)},
+    default="date", tiebreak=Workshop.id, descending_first=frozenset({"date", "students"}))
 
 
 def workshops_query(user: User, filters: WorkshopFilter) -> sa.Select:
@@ -75,15 +85,17 @@ def workshops_query(user: User, filters: WorkshopFilter) -> sa.Select:
                      user, filters)
 
 
-def workshops_page(user: User, filters: WorkshopFilter, per_page: int) -> Pagination:
-    """Return the request's page of the list, latest first. The ids are paged first (an
-    index-only walk, however deep the page), then only that page's workshops are loaded."""
-    order = (Workshop.starts_at.desc(), Workshop.id.desc())
-    page = db.paginate(_narrowed(sa.select(Workshop.id), user, filters).order_by(*order),
-                       per_page=per_page, error_out=False)
-    page.items = list(db.session.scalars(
-        workshops_query(user, WorkshopFilter()).where(Workshop.id.in_(page.items))
-        .order_by(*order)))
+def workshops_page(user: User, filters: WorkshopFilter, per_page: int,
+                   sort: Sort | None = None) -> Pagination:
+    """Return the request's page of the list in `sort`'s order (latest first by default). The
+    ids are paged first (an index-only walk, however deep the page), then only that page's
+    workshops are loaded."""
+    sort = sort or WORKSHOP_SORTS.chosen({})
+    page = db.paginate(_narrowed(sa.select(Workshop.id), user, filters)
+                       .order_by(*sort.order_by()), per_page=per_page, error_out=False)
+    loaded = {workshop.id: workshop for workshop in db.session.scalars(
+        workshops_query(user, WorkshopFilter()).where(Workshop.id.in_(page.items)))}
+    page.items = [loaded[workshop_id] for workshop_id in page.items]
     return page
 
 
@@ -108,7 +120,18 @@ def _narrowed(query: sa.Select, user: User, filters: WorkshopFilter) -> sa.Selec
         query = query.where(Workshop.starts_at >= lima_day_bounds(filters.date_from)[0])
     if filters.date_to:
         query = query.where(Workshop.starts_at < lima_day_bounds(filters.date_to)[1])
-    return query
+    return query.where(*text_conditions(filters.q))
+
+
+def text_conditions(q: str | None) -> list[sa.ColumnElement[bool]]:
+    """Return the conditions on Workshop that every word of `q` is in its title, topic, venue's
+    name or a speaker's alias (never a legal name)."""
+    return [sa.or_(
+        contains_word(word, Workshop.title, Workshop.topic),
+        Workshop.venue_id.in_(sa.select(School.id).where(contains_word(word, School.name))),
+        Workshop.id.in_(sa.select(workshop_speakers.c.workshop_id).join(Speaker).where(
+            contains_word(word, Speaker.alias))),
+    ) for word in search_words(q)]
 
 
 @dataclass
@@ -274,30 +297,45 @@ def import_roster(workshop: Workshop, rows: Iterable[RosterRow], by: User,
     otherwise raise NotEnoughSeats, after which the caller rolls back.
     """
     preview = preview_import(workshop, rows)
-    if not take_seats(workshop, preview.adding):
-        conflict = capacity_conflict(workshop.seats_taken + preview.adding, workshop.capacity)
-        if not (by.is_staff and capacity_reason):
-            raise NotEnoughSeats(preview.adding)
-        raise_capacity(workshop, preview.adding)
-        acknowledge(workshop, [conflict], capacity_reason, by)
-        if not take_seats(workshop, preview.adding):
-            raise NotEnoughSeats(preview.adding)
+    if not _take_seats_or_exceed(workshop, preview.adding, by, capacity_reason):
+        raise NotEnoughSeats(preview.adding)
     add_to_roster(workshop, preview.planned)
     record("roster.import", workshop,
            f"{preview.adding} added, {len(preview.planned) - preview.adding} skipped")
     return preview.adding
 
 
-def add_one_student(workshop: Workshop, row: RosterRow, by: User, *, walk_in: bool) -> None:
-    """Put one typed student on the roster, a walk-in marked present by `by` at once.
+def _take_seats_or_exceed(workshop: Workshop, n: int, by: User, reason: str) -> bool:
+    """Take n seats; past capacity only staff may go, accepting the capacity warning with
+    `reason` (the capacity is raised to fit and the reason kept). False if refused; after a
+    refusal that raised the capacity (a race), the caller rolls back."""
+    if take_seats(workshop, n):
+        return True
+    if not (by.is_staff and reason.strip()):
+        return False
+    conflict = capacity_conflict(workshop.seats_taken + n, workshop.capacity)
+    raise_capacity(workshop, n)
+    acknowledge(workshop, [conflict], reason, by)
+    return take_seats(workshop, n)
 
-    Raise RosterError, having changed nothing, if they are on it already or it is full.
+
+class WorkshopFull(RosterError):
+    """No seat is left, and the student was not let in past capacity."""
+
+
+def add_one_student(workshop: Workshop, row: RosterRow, by: User, *, walk_in: bool,
+                    capacity_reason: str = "") -> None:
+    """Put one typed student on the roster, a walk-in marked present by `by` at once; staff
+    may add them to a full workshop with `capacity_reason`.
+
+    Raise RosterError (WorkshopFull when no seat is left), having changed nothing, if they
+    are on it already or it is full.
     """
     planned = plan([row], workshop.venue_id, workshop.id)
     if not planned[0].adds_entry:
         raise RosterError(_("This student is already on the roster."))
-    if not take_seats(workshop, 1):
-        raise RosterError(_(
+    if not _take_seats_or_exceed(workshop, 1, by, capacity_reason):
+        raise WorkshopFull(_(
             "The workshop is full (capacity %(n)d). A coordinator can raise the capacity.",
             n=workshop.capacity))
     entry, = add_to_roster(workshop, planned, walk_in_by=by if walk_in else None)

@@ -29,12 +29,14 @@ ROSTER_PAGE = 100
 @bp.route("/workshops/")
 @role_required(*VIEWERS)
 def index():
-    """List workshops with filters; a school contact sees only their own school's."""
+    """List workshops with search, filters and a sort; a school contact sees only their own
+    school's."""
     form = WorkshopFilterForm(request.args, staff=current_user.is_staff)
     form.validate()
+    sort = services.WORKSHOP_SORTS.chosen(request.args)
     page = services.workshops_page(current_user, form.filters(),
-                                   per_page=current_app.config["ITEMS_PER_PAGE"])
-    return render_template("workshops/index.html", page=page, form=form)
+                                   per_page=current_app.config["ITEMS_PER_PAGE"], sort=sort)
+    return render_template("workshops/index.html", page=page, form=form, sort=sort)
 
 
 def _calendar_days(view: str, anchor: date) -> tuple[list[date], date, date]:
