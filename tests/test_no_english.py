@@ -54,7 +54,10 @@ RAW_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
 # names its folder; a random code "ABCD-EFBY-..." may spell "by").
 DATA_PATTERNS = re.compile("|".join([
     r"[\w.+-]+@[\w.-]+", r"(?:https?|webcal)://\S+", r"(?:/[\w.-]+){2,}",
-    r"\b[A-Z2-7]{4}(?:-[A-Z2-7]{4})+\b", *map(re.escape, ALLOWED_PHRASES)]))
+    r"\b[A-Z2-7]{4}(?:-[A-Z2-7]{4})+\b",
+    # The two-step key typed into a phone app, shown in groups ("ABCD EFGH … AT"): random
+    # letters that can spell "at" or "is".
+    r"\b[A-Z2-7]{1,4}(?: [A-Z2-7]{1,4}){5,}\b", *map(re.escape, ALLOWED_PHRASES)]))
 
 # Attributes a person reads or hears; every other attribute (class, href, name, id, data-*)
 # is machinery.
@@ -174,6 +177,7 @@ def test_the_word_check_sees_english_and_lets_spanish_through():
     assert english_words(_html_text(html)) == ["edit", "search"]
     assert english_words("Taller de prevención: sí, no, total; 4,5 h el 01/12/2026") == []
     assert english_words("4.0 hasta ahora") == ["4.0"]
+    assert english_words("Escriba esta clave: ABCD EFGH IJKL MNOP QRST UVWX YZ23 45AT") == []
 
 
 @pytest.mark.parametrize("role", ROLES)
