@@ -25,17 +25,28 @@ def _post(client, auth, url, data, page):
 
 
 def _offered(html: str) -> list[str]:
-    """Return the names the mentor select offers."""
+    """Return the names the mentor select lists (the blank one left out)."""
     select = re.search(r'<select[^>]*name="mentor_id".*?</select>', html, re.S).group(0)
-    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+    return re.findall(r'<option[^>]*value="[1-9][0-9]*"[^>]*>([^<]*)</option>', select)
+
+
+def _ready_options(client, q: str = "") -> list[str]:
+    """Return the names the mentor combobox is offered for `q`."""
+    response = client.get("/mentoring/options/ready-mentors", query_string={"q": q})
+    assert response.status_code == 200
+    return [option["label"] for option in response.get_json()["options"]]
+
+
+def _unavailable(html: str) -> str:
+    return re.search(r'<details class="unavailable-mentors".*?</details>', html, re.S).group(0)
 
 
 # --- The pairing form offers only ready mentors --------------------------------------------
 
 def test_pairing_form_offers_only_ready_mentors_and_says_why_not_the_others(client, login_as,
                                                                              make):
-    """Are mentors in screening, inactive or at capacity left out of the select, each listed
-    under it with the reason?"""
+    """Are mentors in screening, inactive or at capacity left out of the mentor search, each
+    listed under it with the reason?"""
     ready = make.mentor(user=make.user(Role.MENTOR, full_name="Ana Ready Torres"))
     make.mentor(steps=("interview", "check", "training", "decision"),
                 user=make.user(Role.MENTOR, full_name="Beto Screening Ríos"))
@@ -46,14 +57,54 @@ def test_pairing_form_offers_only_ready_mentors_and_says_why_not_the_others(clie
     mentee = make.mentee()
     login_as(Role.COORDINATOR)
     html = client.get(f"/mentoring/mentees/{mentee.id}/matches/new").get_data(as_text=True)
-    assert _offered(html) == ["Ana Ready Torres"]
-    unavailable = re.search(r'<details class="unavailable-mentors".*?</details>', html,
-                            re.S).group(0)
+    assert _offered(html) == []  # the browser asks for the options as the user types
+    assert 'data-source="/mentoring/options/ready-mentors"' in html
+    assert _ready_options(client) == ["Ana Ready Torres"]
+    unavailable = _unavailable(html)
     assert f"/mentoring/mentors/{ready.id}" not in unavailable
     assert re.search(r"Beto Screening Ríos.*dos referencias positivas \(0 hasta ahora\)",
                      unavailable, re.S)
     assert re.search(r"Cata Inactive Paz.*está inactiva", unavailable, re.S)
     assert re.search(r"Dani Full Soto.*ya tiene 1 de 1", unavailable, re.S)
+
+
+def test_mentor_search_offers_the_ready_mentors_whose_name_matches(client, login_as, make):
+    """Does the search answer only the ready mentors holding the typed words, never one who
+    is not ready whatever the name?"""
+    for name in ("Ana Ready Torres", "Ana Ready Quispe", "Luis Ready Torres"):
+        make.mentor(user=make.user(Role.MENTOR, full_name=name))
+    make.mentor(steps=("interview", "check", "training", "decision"),
+                user=make.user(Role.MENTOR, full_name="Ana Screening Torres"))
+    login_as(Role.COORDINATOR)
+    assert _ready_options(client, "torres") == ["Ana Ready Torres", "Luis Ready Torres"]
+    assert _ready_options(client, "ana") == ["Ana Ready Quispe", "Ana Ready Torres"]
+    assert _ready_options(client, "screening") == []
+    assert client.get("/mentoring/options/nobody").status_code == 404
+
+
+def test_pairing_form_without_javascript_lists_the_matches_of_the_search(client, auth,
+                                                                          login_as, make, db):
+    """Does sending the search typed into the field show the ready mentors it matches, to
+    choose from, without proposing anything yet?"""
+    make.mentor(user=make.user(Role.MENTOR, full_name="Ana Ready Torres"))
+    make.mentor(user=make.user(Role.MENTOR, full_name="Luis Ready Quispe"))
+    mentee = make.mentee()
+    login_as(Role.COORDINATOR)
+    url = f"/mentoring/mentees/{mentee.id}/matches/new"
+    html = _post(client, auth, url, {"mentor_id": "0", "mentor_id_q": "torres"},
+                 url).get_data(as_text=True)
+    assert _offered(html) == ["Ana Ready Torres"]
+    assert db.session.scalar(sa.select(sa.func.count(Match.id))) == 0
+
+
+def test_pairing_form_keeps_the_mentor_chosen_on_the_suggestions_page(client, login_as, make):
+    """Does following a suggestion open the form with that mentor chosen?"""
+    mentor = make.mentor(user=make.user(Role.MENTOR, full_name="Ana Ready Torres"))
+    mentee = make.mentee()
+    login_as(Role.COORDINATOR)
+    html = client.get(f"/mentoring/mentees/{mentee.id}/matches/new?mentor_id={mentor.id}"
+                      ).get_data(as_text=True)
+    assert re.search(rf'<option selected value="{mentor.id}">Ana Ready Torres</option>', html)
 
 
 def test_pairing_form_with_no_ready_mentor_says_so(client, login_as, make):
@@ -62,7 +113,7 @@ def test_pairing_form_with_no_ready_mentor_says_so(client, login_as, make):
     mentee = make.mentee()
     login_as(Role.COORDINATOR)
     html = client.get(f"/mentoring/mentees/{mentee.id}/matches/new").get_data(as_text=True)
-    assert _offered(html) == []
+    assert _ready_options(client) == []
     assert 'id="mentor_id-none"' in html
     assert '<details class="unavailable-mentors" open>' in html
 
@@ -79,28 +130,38 @@ def _pairing_page_queries(client, make, count_queries, mentee, ready: int, unrea
 
 def test_pairing_form_runs_the_same_queries_however_many_mentors(client, login_as, make,
                                                                  count_queries):
-    """Do 4 mentors and 44 more (ready or not) cost the same number of queries, and are the
-    others beyond the first 30 counted, not listed?"""
+    """Do 4 mentors and 36 more (ready or not) cost the same number of queries, list no
+    mentor in the select, and name only the first 30 others, linking to the rest?"""
     mentee = make.mentee()
     login_as(Role.COORDINATOR)
-    few, _html = _pairing_page_queries(client, make, count_queries, mentee, 2, 2)
-    many, html = _pairing_page_queries(client, make, count_queries, mentee, 12, 32)
+    few, html = _pairing_page_queries(client, make, count_queries, mentee, 2, 2)
+    assert 'href="/mentoring/mentors"' not in _unavailable(html)
+    many, html = _pairing_page_queries(client, make, count_queries, mentee, 6, 30)
     assert many == few
-    assert len(_offered(html)) == 14
-    unavailable = re.search(r'<details class="unavailable-mentors".*?</details>', html,
-                            re.S).group(0)
+    assert _offered(html) == []
+    unavailable = _unavailable(html)
     assert unavailable.count("/mentoring/mentors/") == UNAVAILABLE_SHOWN
     assert 'href="/mentoring/mentors"' in unavailable
 
 
-def test_a_mentor_no_longer_ready_is_refused_with_reasons(client, auth, login_as, make, db):
-    """Posting a mentor who stopped being ready shows why, instead of an unknown choice?"""
-    mentor = make.mentor(inactive_since=make.days_from_today(0))
+@pytest.mark.parametrize("unready, why", [
+    ("inactive", "La persona mentora está inactiva."),
+    ("in-screening", "La persona mentora no completó la evaluación."),
+])
+def test_a_mentor_not_ready_is_refused_with_reasons(client, auth, login_as, make, db, unready,
+                                                    why):
+    """Posting a mentor who is not (or no longer) ready shows why, instead of an unknown
+    choice, and proposes nothing?"""
+    if unready == "inactive":
+        mentor = make.mentor(inactive_since=make.days_from_today(0))
+    else:
+        mentor = make.mentor(steps=("interview", "check", "training", "decision"))
     mentee = make.mentee()
     login_as(Role.COORDINATOR)
     url = f"/mentoring/mentees/{mentee.id}/matches/new"
     html = _post(client, auth, url, {"mentor_id": str(mentor.id)}, url).get_data(as_text=True)
-    assert "La persona mentora está inactiva." in html
+    assert "Este emparejamiento no está permitido:" in html
+    assert why in html
     assert db.session.scalar(sa.select(sa.func.count(Match.id))) == 0
 
 

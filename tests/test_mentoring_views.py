@@ -311,7 +311,7 @@ def test_school_contacts_and_speakers_get_403_on_every_mentoring_page(app, clien
     values = {"mentor_id": match.mentor_id, "mentee_id": match.mentee_id, "match_id": match.id,
               "session_id": session.id, "consent_id": match.mentee.consents[0].id,
               "alert_id": make.alert(match).id, "step": "interview",
-              "rule_name": "quiet"}
+              "rule_name": "quiet", "source": "ready-mentors"}
     login_as(role)
     token = auth.csrf_token("/account/password")
     rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("mentoring.")]

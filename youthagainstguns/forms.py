@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -107,6 +108,15 @@ class OptionSource:
     endpoint: str
 
 
+def answer_options(sources: dict[str, OptionSource], name: str, q: str | None) -> list[dict]:
+    """Return the matches of `q` in the source called `name` as [{value, label}] for the
+    browser, or 404 if there is no such source."""
+    source = sources.get(name)
+    if source is None:
+        abort(404)
+    return [{"value": value, "label": label} for value, label in source.lookup(q=q)]
+
+
 class SearchSelectField(SelectField):
     """One record among thousands (a venue, a speaker): the page lists only the chosen one, and
     without JavaScript the matches of the search typed into `<name>_q`; static/js/combobox.js
@@ -132,8 +142,12 @@ class SearchSelectField(SelectField):
                 *(SelectChoice(value, label) for value, label in dict(chosen + found).items())]
 
     def pre_validate(self, form) -> None:
-        """Refuse an id that names no record on offer (a stale bookmark, a typed URL)."""
+        """Refuse an id that names no record on offer (a stale bookmark, a typed URL), and a
+        search typed without JavaScript but not followed by a choice among its matches."""
         if not self.process_errors and self.data and \
                 all(choice.value != self.data for choice in self.choices):
             raise ValidationError(_l("This choice does not exist or is no longer available. "
                                      "Choose again."))
+        if self.search and not self.data:  # one message, not also "required"
+            raise StopValidation(_l("Choose one of the matches of your search, or clear the "
+                                     "search box."))

@@ -32,6 +32,8 @@ RULES = {
     "mentoring.consent_withdraw": STAFF_ONLY,
     "mentoring.suggestions": STAFF_ONLY,
     "mentoring.match_new": STAFF_ONLY,
+    # Who is ready to be paired: staff's pairing form only.
+    "mentoring.options": STAFF_ONLY,
     "mentoring.match_detail": STAFF_AND_OWN_MENTOR,
     "mentoring.match_activate": STAFF_ONLY,
     "mentoring.match_close": STAFF_ONLY,

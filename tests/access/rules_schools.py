@@ -5,6 +5,7 @@ from . import STAFF_ONLY
 
 RULES = {
     "schools.index": STAFF_ONLY,
+    "schools.options": STAFF_ONLY,  # the account and mentee forms' school search
     "schools.new": STAFF_ONLY,
     "schools.detail": STAFF_ONLY,  # a school contact sees their school through workshops
     "schools.edit": STAFF_ONLY,

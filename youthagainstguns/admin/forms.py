@@ -5,7 +5,8 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from ..auth.models import Role
 from ..auth.services import email_taken
-from ..forms import AppForm
+from ..forms import AppForm, SearchSelectField
+from ..schools.forms import ANY_VENUE
 from ..speakers.services import other_account_of
 
 
@@ -15,7 +16,7 @@ class UserForm(AppForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     email = StringField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
-    school_id = SelectField(_l("School (school contacts)"), coerce=int, default=0)
+    school_id = SearchSelectField(_l("School (school contacts)"), source=ANY_VENUE)
     speaker_id = SelectField(_l("Speaker (speaker accounts)"), coerce=int, default=0)
     submit = SubmitField(_l("Save"))
     # The account being edited, if any: its own email is not "taken".

@@ -25,8 +25,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import AppForm, VersionedForm
+from ..forms import AppForm, OptionSource, SearchSelectField, VersionedForm
 from ..schools.districts import district_choices
+from ..schools.forms import SCHOOLS_ONLY
 from .enums import (
     CheckResult,
     ClosureReason,
@@ -36,6 +37,7 @@ from .enums import (
     ReferenceOutcome,
     SessionKind,
 )
+from .matching import ready_mentor_options
 from .models import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES, Match
 from .services import session_date_problem
 
@@ -184,7 +186,7 @@ class MenteeForm(VersionedForm):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
     last_names = StringField(_l("Last names"), validators=[DataRequired(), Length(max=120)])
     date_of_birth = DateField(_l("Date of birth"), validators=[DataRequired()])
-    school_id = SelectField(_l("School"), coerce=int, default=0)
+    school_id = SearchSelectField(_l("School"), source=SCHOOLS_ONLY)
     district = SelectField(_l("District"), choices=district_choices,
                            validators=[DataRequired()])
     interests = StringField(_l("Interests"), validators=[Length(max=300)],
@@ -216,7 +218,7 @@ class StudentSearchForm(AppForm):
     class Meta:
         csrf = False
 
-    school_id = SelectField(_l("School"), coerce=int, default=0)
+    school_id = SearchSelectField(_l("School"), source=SCHOOLS_ONLY)
     q = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
 
 
@@ -244,11 +246,17 @@ class WithdrawConsentForm(AppForm):
 
 # --- Matches -------------------------------------------------------------------------------
 
+# What the pairing form's searchable select offers, by the name the options endpoint answers to.
+READY_MENTORS = OptionSource("ready-mentors", ready_mentor_options, endpoint="mentoring.options")
+OPTION_SOURCES = {READY_MENTORS.name: READY_MENTORS}
+
+
 class ProposeMatchForm(AppForm):
-    # Only ready mentors are offered; one who is no longer ready by the time the form comes
-    # back is refused by the pairing rules, with their reasons, not as an unknown choice.
-    mentor_id = SelectField(_l("Mentor"), coerce=int, validate_choice=False,
-                            validators=[DataRequired()])
+    # Only ready mentors are offered; one who is not ready (any more) when the form comes back
+    # is refused by the pairing rules, with their reasons, not as an unknown choice.
+    mentor_id = SearchSelectField(_l("Mentor"), source=READY_MENTORS,
+                                  blank=_l("Choose a mentor"),
+                                  validators=[DataRequired(message=_l("Choose a mentor."))])
     goals = TextAreaField(_l("Goals"), validators=[Length(max=4000)])
     submit = SubmitField(_l("Propose match"))
 

@@ -1,6 +1,6 @@
 """Matches: suggestions and proposals, the match page, and the lifecycle forms staff use to
 activate, pause, resume and close a match and record their check-ins."""
-from flask import flash, redirect, request, url_for
+from flask import flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,7 +8,7 @@ from ..audit.services import record
 from ..auth.decorators import role_required, staff_required
 from ..auth.models import Role
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, answer_options
 from ..pages import render_audited
 from ..timeutil import today_lima, utcnow
 from . import forms, services
@@ -41,8 +41,6 @@ def match_new(mentee_id: int):
     """Propose a mentor for a mentee; every reason against it is shown if refused."""
     mentee = services.get_mentee_or_404(mentee_id, for_user=current_user, need="pair")
     form = forms.ProposeMatchForm()
-    choices = pairing_choices(today_lima())
-    form.mentor_id.choices = choices.ready
     if request.method == "GET":
         form.mentor_id.data = request.args.get("mentor_id", type=int)
     refusals = []
@@ -61,8 +59,15 @@ def match_new(mentee_id: int):
             return redirect(url_for(".match_detail", match_id=match.id))
     return form_page(form, _("Propose a mentor for %(name)s", name=mentee.full_name),
                      url_for(".mentee_detail", mentee_id=mentee_id), refusals=refusals,
-                     choices=choices,
+                     choices=pairing_choices(today_lima()),
                      field_notes={"mentor_id": "mentoring/_unavailable_mentors.html"})
+
+
+@bp.route("/options/<source>")
+@staff_required  # only staff pair mentors, and who is ready says who is free
+def options(source: str):
+    """Answer the first ready mentors whose name matches `q` as JSON: {"options": [...]}."""
+    return jsonify(options=answer_options(forms.OPTION_SOURCES, source, request.args.get("q")))
 
 
 @bp.route("/matches/<int:match_id>")

@@ -3,6 +3,7 @@ the mentors a coordinator may pair by hand, and why the others may not."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,7 +13,9 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..extensions import db
+from ..forms import OPTIONS_LIMIT, Options, search_options
 from ..text import normalise
+from ..timeutil import today_lima
 from .enums import OPEN_MATCH_STATUSES, CheckResult
 from .errors import Refusal
 from .models import BackgroundCheck, Match, Mentee, MentorProfile
@@ -78,10 +81,10 @@ def score(mentor: MentorProfile, mentee: Mentee, spare: int) -> Suggestion:
     return suggestion
 
 
-def candidate_mentors(on: date) -> list[MentorProfile]:
-    """Load mentors who might be ready: not stepped back, holding an unexpired clear check,
-    with a place free. `mentor_refusals` has the last word; this only spares loading the
-    files of those who cannot be."""
+def _may_be_ready(on: date) -> sa.ColumnElement[bool]:
+    """The condition every ready mentor meets: not stepped back, holding an unexpired clear
+    check, with a place free. `mentor_refusals` has the last word; this only spares loading the
+    files of those who cannot be ready."""
     has_valid_check = (
         sa.select(BackgroundCheck.id)
         .where(BackgroundCheck.mentor_id == MentorProfile.id,
@@ -93,14 +96,40 @@ def candidate_mentors(on: date) -> list[MentorProfile]:
         .where(Match.mentor_id == MentorProfile.id, Match.status.in_(OPEN_MATCH_STATUSES))
         .scalar_subquery()
     )
+    return sa.and_(
+        sa.or_(MentorProfile.inactive_since.is_(None), MentorProfile.inactive_since > on),
+        has_valid_check, places_taken < MentorProfile.max_mentees)
+
+
+def candidate_mentors(on: date) -> list[MentorProfile]:
+    """Load the mentors who might be ready on `on`, with everything their readiness reads."""
     query = (
-        sa.select(MentorProfile)
-        .where(sa.or_(MentorProfile.inactive_since.is_(None), MentorProfile.inactive_since > on),
-               has_valid_check, places_taken < MentorProfile.max_mentees)
+        sa.select(MentorProfile).where(_may_be_ready(on))
         .options(joinedload(MentorProfile.user), *screening_loads())
         .order_by(MentorProfile.id)
     )
     return list(db.session.scalars(query))
+
+
+def ready_mentor_options(*, q: str | None = None, ids: Iterable[int] | None = None,
+                         limit: int = OPTIONS_LIMIT) -> Options:
+    """Return (id, name) of the first mentors by name ready to be paired today whose name holds
+    the words of `q`; with `ids`, those mentors ready or not, so that a posted mentor who is
+    not ready is refused by the pairing rules with their reasons, not as an unknown choice."""
+    by_name = (sa.select(MentorProfile.id, User.full_name).join(MentorProfile.user)
+               .order_by(User.full_name, MentorProfile.id))
+    if ids is not None:
+        return search_options(by_name, [User.full_name], ids=ids, limit=limit)
+    today = today_lima()
+    # The name and the SQL part of the rule pick a few; the full rule decides among them.
+    # Twice the limit leaves room for those still missing a screening step.
+    found = search_options(by_name.where(_may_be_ready(today)), [User.full_name], q=q,
+                           limit=limit * 2)
+    mentors = db.session.scalars(
+        sa.select(MentorProfile).where(MentorProfile.id.in_([i for i, _name in found]))
+        .options(*screening_loads())).all()
+    ready = {m.id for m in mentors if not mentor_refusals(m, today)}
+    return [(i, name) for i, name in found if i in ready][:limit]
 
 
 # How many of the mentors who may not be paired the pairing form names, with why: enough to
@@ -119,26 +148,31 @@ class Unavailable:
 
 @dataclass(frozen=True)
 class PairingChoices:
-    """The mentors ready to be paired as (id, name) choices by name; the first others by name,
-    with why not; and how many more others there are."""
+    """Whether any mentor might be ready to be paired; the first others, with why not; and
+    whether there may be more others than those."""
 
-    ready: list[tuple[int, str]]
+    any_ready: bool
     unavailable: list[Unavailable]
-    more: int
+    more: bool
 
 
 def pairing_choices(on: date) -> PairingChoices:
-    """Split the mentors into those ready to be paired on `on` and the others, with why."""
-    ready = sorted(((m.id, m.user.full_name) for m in candidate_mentors(on)
-                    if not mentor_refusals(m, on)), key=lambda choice: (choice[1], choice[0]))
-    others = (sa.select(MentorProfile).join(MentorProfile.user)
-              .where(MentorProfile.id.not_in([mentor_id for mentor_id, _name in ready])))
-    shown = db.session.scalars(
-        others.options(joinedload(MentorProfile.user), *screening_loads())
-        .order_by(User.full_name, MentorProfile.id).limit(UNAVAILABLE_SHOWN))
-    unavailable = [Unavailable(m.id, m.user.full_name, mentor_refusals(m, on)) for m in shown]
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(others.subquery()))
-    return PairingChoices(ready, unavailable, total - len(unavailable))
+    """Name the first mentors who may not be paired on `on`, with why, without working out
+    the readiness of every mentor: those the SQL part of the rule already rules out come
+    first, then others whose files the full rule must read; one more than shown tells
+    whether the list goes on."""
+    mentors = db.session.scalars(
+        sa.select(MentorProfile).join(MentorProfile.user)
+        .options(joinedload(MentorProfile.user), *screening_loads())
+        .order_by(sa.case((_may_be_ready(on), 1), else_=0), User.full_name, MentorProfile.id)
+        .limit(UNAVAILABLE_SHOWN + 1)).all()
+    others = [Unavailable(m.id, m.user.full_name, refusals) for m in mentors
+              if (refusals := mentor_refusals(m, on))]
+    shown = sorted(others[:UNAVAILABLE_SHOWN], key=lambda item: (item.name, item.mentor_id))
+    # Nobody passing the SQL part of the rule means nobody is ready; the converse is left to
+    # the search, which offers only those the whole rule lets through.
+    any_ready = db.session.scalar(sa.select(sa.exists().where(_may_be_ready(on))))
+    return PairingChoices(any_ready, shown, more=len(mentors) > UNAVAILABLE_SHOWN)
 
 
 def suggest_mentors(mentee: Mentee, on: date, limit: int = 10) -> list[Suggestion]:

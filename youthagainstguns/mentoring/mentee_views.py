@@ -11,8 +11,6 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..i18n import format_date
 from ..pages import render_audited
-from ..schools.models import VenueKind
-from ..schools.services import school_choices
 from ..text import search_text
 from ..timeutil import today_lima, utcnow
 from ..workshops.models import Student
@@ -41,7 +39,6 @@ def mentees():
 def mentee_new():
     """Record a new mentee."""
     form = forms.MenteeForm()
-    form.school_id.choices = school_choices(kind=VenueKind.SCHOOL)
     if request.method == "GET":
         form.referred_on.data = today_lima()
     if form.validate_on_submit():
@@ -73,7 +70,6 @@ def mentee_edit(mentee_id: int):
     """Edit a mentee; an edit based on an old version is refused, not merged."""
     mentee = services.get_mentee_or_404(mentee_id, for_user=current_user, need="edit")
     form = forms.MenteeForm(obj=mentee)
-    form.school_id.choices = school_choices(kind=VenueKind.SCHOOL)
     if request.method == "GET":
         form.school_id.data = mentee.school_id or 0
         form.version_id.data = mentee.version_id
@@ -103,7 +99,6 @@ def link_student(mentee_id: int):
     """Find the workshop participant this mentee is, by name within a school."""
     mentee = services.get_mentee_or_404(mentee_id, for_user=current_user, need="edit")
     form = forms.StudentSearchForm(request.args, school_id=mentee.school_id or 0)
-    form.school_id.choices = school_choices(kind=VenueKind.SCHOOL)
     students = []
     if form.school_id.data and form.q.data:
         students = mentee_records.search_students(form.school_id.data, form.q.data)

@@ -1,13 +1,23 @@
 """Forms for schools, venues and their blackout dates."""
+from functools import partial
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..extensions import db
-from ..forms import AppForm
+from ..forms import AppForm, OptionSource
 from .districts import district_choices
 from .models import School, VenueKind
+from .services import venue_options
+
+# What the searchable school selects of the areas above offer, by the name /schools/options
+# answers to: a school contact's venue (any kind), a mentee's school (schools only).
+_source = partial(OptionSource, endpoint="schools.options")
+ANY_VENUE = _source("venues", venue_options)
+SCHOOLS_ONLY = _source("schools", partial(venue_options, kind=VenueKind.SCHOOL))
+OPTION_SOURCES = {source.name: source for source in (ANY_VENUE, SCHOOLS_ONLY)}
 
 PHONE_PATTERN = Regexp(r"^[0-9+()\- ]{6,30}$",
                        message=_l("Write only digits, spaces and + ( ) -."))

@@ -55,20 +55,12 @@ def _venue_rows(label, *, kind: VenueKind | None, include_archived: bool) -> sa.
     return query
 
 
-def school_choices(*, kind: VenueKind | None = None, include_archived: bool = False,
-                   blank: str | None = "—") -> list[tuple[int, str]]:
-    """Return (id, name) pairs of venues for a select, led by a blank choice unless None."""
-    rows = search_options(_venue_rows(School.name, kind=kind, include_archived=include_archived),
-                          (), limit=None)
-    return rows if blank is None else [(0, blank), *rows]
-
-
 def venue_options(*, q: str | None = None, ids: Iterable[int] | None = None,
-                  include_archived: bool = False) -> Options:
-    """Return (id, "name — district") of the first venues whose name or district holds `q`
-    (or whose id is in `ids`), for a searchable select."""
+                  kind: VenueKind | None = None, include_archived: bool = False) -> Options:
+    """Return (id, "name — district") of the first venues (of `kind`, if given) whose name or
+    district holds `q` (or whose id is in `ids`), for a searchable select."""
     label = School.name + " — " + School.district
-    return search_options(_venue_rows(label, kind=None, include_archived=include_archived),
+    return search_options(_venue_rows(label, kind=kind, include_archived=include_archived),
                           (School.name, School.district), q=q, ids=ids)
 
 

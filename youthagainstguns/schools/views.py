@@ -1,14 +1,24 @@
 """Schools and venues pages, for staff: list, create, edit, archive, blackout dates."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.decorators import staff_required
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, answer_options
 from ..pages import button_action
 from . import services
-from .forms import BlackoutForm, SchoolFilterForm, SchoolForm
+from .forms import OPTION_SOURCES, BlackoutForm, SchoolFilterForm, SchoolForm
 from .models import BlackoutDate, School
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
@@ -26,6 +36,13 @@ def index():
                                   include_archived=form.archived.data, sort=sort)
     page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("schools/index.html", page=page, form=form, sort=sort)
+
+
+@bp.route("/options/<source>")
+@staff_required  # the account and mentee forms that offer these choices are staff's only
+def options(source: str):
+    """Answer the first venues or schools matching `q` as JSON: {"options": [{value, label}]}."""
+    return jsonify(options=answer_options(OPTION_SOURCES, source, request.args.get("q")))
 
 
 @bp.route("/new", methods=["GET", "POST"])
