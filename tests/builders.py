@@ -11,6 +11,7 @@ import pyotp
 
 from youthagainstguns.audit.models import AuditEvent
 from youthagainstguns.auth.models import Role, User
+from youthagainstguns.certificates.models import Certificate, CertificateKind
 from youthagainstguns.demo import DEMO_PASSWORD
 from youthagainstguns.mentoring.models import (
     AlertKind,
@@ -35,7 +36,7 @@ from youthagainstguns.mentoring.models import (
 )
 from youthagainstguns.schools.models import School, VenueKind
 from youthagainstguns.speakers.models import Speaker, VettingDecision
-from youthagainstguns.timeutil import lima_to_utc, today_lima, utcnow
+from youthagainstguns.timeutil import LIMA, lima_to_utc, today_lima, utcnow
 from youthagainstguns.workshops.models import (
     AttendanceStatus,
     RosterEntry,
@@ -173,6 +174,15 @@ class _Workshops(_People):
         students = [self.student(school) for _status in statuses]
         self.enrol(workshop, list(zip(students, statuses, strict=True)))
         return workshop, students
+
+    def certificate(self, workshop: Workshop, *, student=None, speaker=None,
+                    issued_on: date | None = None, **fields) -> Certificate:
+        """Return a certificate of `workshop` for a student (or else a speaker), issued on
+        `issued_on` (the workshop's Lima day by default)."""
+        kind = CertificateKind.STUDENT if student is not None else CertificateKind.SPEAKER
+        issued_on = issued_on or workshop.starts_at.astimezone(LIMA).date()
+        return self._save(Certificate(kind=kind, workshop=workshop, student=student,
+                                      speaker=speaker, issued_on=issued_on, **fields))
 
     def bulk_workshops(self, venues, speaker, count: int, first_day: date) -> None:
         """Insert `count` scheduled workshops fast (Core executemany), spread over venues and

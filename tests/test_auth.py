@@ -465,6 +465,50 @@ def test_speaker_account_links_to_its_speaker(client, auth, login_as, make, db):
     assert speaker.user is not None and speaker.user.email == "rosa@example.org"
 
 
+def _speaker_labels(html: str) -> list[str]:
+    select = re.search(r'<select[^>]* name="speaker_id"[^>]*>.*?</select>', html, re.S).group(0)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_account_form_lists_only_the_chosen_speaker(client, auth, login_as, make, db):
+    """Does the account form list no speaker but the linked one, however many there are, and
+    does the options endpoint find inactive speakers too, but never archived ones?"""
+    for n in range(25):
+        make.speaker(alias=f"Voz {n:02d}")
+    resting = make.speaker(alias="Voz en Pausa", active=False)
+    make.speaker(alias="Voz Archivada", archived_at=utcnow())
+    login_as(Role.COORDINATOR)
+    assert _speaker_labels(client.get("/users/new").get_data(as_text=True)) == ["—"]
+    answer = client.get("/speakers/options/any", query_string={"q": "pausa"}).get_json()
+    assert answer == {"options": [{"value": resting.id, "label": "Voz en Pausa"}]}
+    found = client.get("/speakers/options/any", query_string={"q": "voz"}).get_json()["options"]
+    assert len(found) == 20 and "Voz Archivada" not in {o["label"] for o in found}
+    assert client.get("/speakers/options/active?q=voz").status_code == 404
+    _create_account(client, auth, role="speaker", speaker_id=str(resting.id))
+    user = db.session.scalar(sa.select(User).where(User.email == "rosa@example.org"))
+    assert user.speaker.id == resting.id
+    edit = client.get(f"/users/{user.id}/edit").get_data(as_text=True)
+    assert _speaker_labels(edit) == ["—", "Voz en Pausa"]
+
+
+def test_account_form_finds_the_speaker_without_javascript(client, auth, login_as, make, db):
+    """Without JavaScript, does a typed alias come back as choices, with a message and no
+    account saved, until one is chosen?"""
+    make.speaker(alias="La Voz del Cerro")
+    login_as(Role.COORDINATOR)
+    html = _create_account(client, auth, role="speaker", speaker_id="0",
+                           speaker_id_q="cerro").get_data(as_text=True)
+    assert 'id="speaker_id-error"' in html and "La Voz del Cerro" in _speaker_labels(html)
+    assert db.session.scalar(sa.select(User).where(User.email == "rosa@example.org")) is None
+
+
+@pytest.mark.parametrize("role", [Role.MENTOR, Role.SPEAKER, Role.SCHOOL])
+def test_speaker_options_are_for_staff_only(client, login_as, make, role):
+    make.speaker(alias="La Voz")
+    login_as(role)
+    assert client.get("/speakers/options/any?q=voz").status_code == 403
+
+
 def test_user_management_is_audited(client, auth, login_as, db):
     """Is account creation written to the audit log?"""
     login_as(Role.COORDINATOR)

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "youthagainstguns"
 LAYERS = (
     ("extensions", "dbtypes", "enums", "timeutil", "text", "i18n", "pdf", "pdf_fast",
      "csvexport", "forms", "pages", "errors", "urls", "proxy", "mail_models", "mail", "jobs",
-     "backup", "dbstats", "audit", "accesslog", "ratelimit", "listing"),
+     "backup", "dbstats", "audit", "accesslog", "ratelimit", "listing", "charts"),
     ("auth",),
     ("schools",),
     ("speakers",),

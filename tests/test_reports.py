@@ -135,14 +135,16 @@ def test_index_offers_downloads_with_few_queries(make, client, login_as, today, 
 
 
 def test_program_totals_suppress_small_counts(make, client, login_as):
-    """Are fewer than five students in a district shown as <5?"""
+    """Are fewer than five students in a district shown as <5, and the next smallest hidden?"""
     small = make.school(district="Ancón")
     big = make.school(district="Comas")
     make.class_of(small, [P, P])
     make.class_of(big, [P] * 6)
+    make.class_of(make.school(district="Ate"), [P] * 5)
     login_as(Role.COORDINATOR)
     html = client.get("/reports/program").get_data(as_text=True)
     assert "<td>Ancón</td><td>&lt;5</td>" in html
+    assert "<td>Ate</td><td>*</td>" in html  # else 13 − 6 − 5 would give the 2 away
     assert "<td>Comas</td><td>6</td>" in html
     assert "<svg" in html
 

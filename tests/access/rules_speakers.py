@@ -16,6 +16,7 @@ RULES = {
     "speakers.add_unavailability": STAFF_ONLY,
     "speakers.delete_unavailability": STAFF_ONLY,
     "speakers.give_account": STAFF_ONLY,  # a login and its password link
+    "speakers.options": STAFF_ONLY,  # the account form's speaker search
 }
 
 

@@ -60,6 +60,28 @@ def phone(browser, live_server):
 
 
 @pytest.fixture
+def signed_in(browser, live_server):
+    """Open a page logged in as `email` at width x height, in Spanish and Lima time (more
+    context options, such as java_script_enabled=False, pass through); each context it opened
+    is closed after the test."""
+    contexts = []
+
+    def _open(email: str, width: int = 1280, height: int = 900, **options):
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      locale="es-PE", timezone_id="America/Lima",
+                                      base_url=live_server, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        log_in(page, live_server, email)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def live_server(app):
     """Serve the test app on a free local port for the duration of a test."""
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -4,12 +4,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
 from youthagainstguns.auth.models import Role
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_audit_log_fits_the_screen(browser, live_server, make, screenshot, width):
+def test_audit_log_fits_the_screen(signed_in, live_server, make, screenshot, width):
     """Is the log in Spanish with its filters, and does only the table scroll sideways?"""
     officer = make.user(Role.COORDINATOR, full_name="Daniela Protección de Datos")
     mentor = make.mentor()
@@ -24,14 +23,10 @@ def test_audit_log_fits_the_screen(browser, live_server, make, screenshot, width
         make.audit_event(action, at=start + timedelta(minutes=7 * n), actor=officer,
                          object_type=object_type, object_id=object_id,
                          summary=f"match={match.id} session={session.id} detalle {n}")
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="es-PE",
-                                  timezone_id="America/Lima", base_url=live_server)
-    page = context.new_page()
-    log_in(page, live_server, officer.email)
+    page = signed_in(officer.email, width)
     page.goto(f"{live_server}/audit/")
     expect(page.locator("h1")).to_have_text("Registro de auditoría")
     expect(page.get_by_role("link", name=f"Sesión de mentoría {session.id}")).to_be_visible()
     expect(page.get_by_label("Persona")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, f"audit-log-{width}")
-    context.close()

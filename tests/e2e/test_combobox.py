@@ -4,11 +4,11 @@ from datetime import time
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose_in_combobox, log_in
+from tests.e2e.conftest import choose_in_combobox
 from youthagainstguns.auth.models import Role
 
 
-def test_type_pick_and_filter_with_the_combobox(browser, live_server, make, screenshot,
+def test_type_pick_and_filter_with_the_combobox(signed_in, live_server, make, screenshot,
                                                 tomorrow):
     """Does typing part of a venue's name offer it, can the keyboard pick it (arrows, Enter),
     and does Filter then list only its workshops? Does Escape close the list? Is there no
@@ -25,11 +25,7 @@ def test_type_pick_and_filter_with_the_combobox(browser, live_server, make, scre
                       title=f"Jornada {hour}")
 
     for width, height in ((390, 844), (1280, 900)):
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      locale="es-PE", timezone_id="America/Lima")
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        log_in(page, live_server, coordinator.email)
+        page = signed_in(coordinator.email, width, height)
         page.goto(f"{live_server}/workshops/")
         expect(page.locator("#school")).to_be_hidden()  # the combobox stands in for it
         box = page.locator("#school-combobox")
@@ -58,10 +54,9 @@ def test_type_pick_and_filter_with_the_combobox(browser, live_server, make, scre
         screenshot(page, f"workshops-calendar-capped-{width}")
         page.locator(".cal-more").click()
         expect(page.locator("table.workshop-list tbody tr")).to_have_count(7)
-        context.close()
 
 
-def test_the_venue_filter_works_without_javascript(browser, live_server, make, screenshot):
+def test_the_venue_filter_works_without_javascript(signed_in, live_server, make, screenshot):
     """Without JavaScript: does the search box fill the select with its matches, and the
     select then filter the list?"""
     coordinator = make.user(Role.COORDINATOR)
@@ -69,11 +64,7 @@ def test_the_venue_filter_works_without_javascript(browser, live_server, make, s
     make.school(name="I.E. Miguel Grau")
     make.workshop(venue=olaya, title="Taller en Olaya")
     make.workshop(title="Taller en otra sede")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-PE",
-                                  timezone_id="America/Lima", java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    log_in(page, live_server, coordinator.email)
+    page = signed_in(coordinator.email, 390, 844, java_script_enabled=False)
     page.goto(f"{live_server}/workshops/")
     page.fill("#school_q", "olaya")
     page.get_by_role("button", name="Filtrar").click()
@@ -83,4 +74,3 @@ def test_the_venue_filter_works_without_javascript(browser, live_server, make, s
     expect(page.locator("table.workshop-list")).to_contain_text("Taller en Olaya")
     expect(page.locator("table.workshop-list")).not_to_contain_text("Taller en otra sede")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    context.close()

@@ -2,7 +2,6 @@
 and the address selectable in its field without it; a webcal:// link beside it."""
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
 from youthagainstguns.auth.models import Role
 
 
@@ -13,16 +12,12 @@ def _new_feed(page, live_server) -> str:
     return page.locator("#feed-url").input_value()
 
 
-def test_copy_button_copies_the_address_and_says_so(browser, live_server, make, screenshot):
+def test_copy_button_copies_the_address_and_says_so(signed_in, live_server, make, screenshot):
     """Does "Copy" put the address on the clipboard and show a visible confirmation?"""
     speaker = make.user(Role.SPEAKER)
     make.speaker(user=speaker)
-    context = browser.new_context(locale="es-PE", timezone_id="America/Lima",
-                                  viewport={"width": 390, "height": 844})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    log_in(page, live_server, speaker.email)
+    page = signed_in(speaker.email, 390, 844)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     address = _new_feed(page, live_server)
     webcal = page.locator("a[href^='webcal://']")
     assert webcal.get_attribute("href") == "webcal://" + address.split("://", 1)[1]
@@ -35,20 +30,15 @@ def test_copy_button_copies_the_address_and_says_so(browser, live_server, make, 
     assert page.evaluate("navigator.clipboard.readText()") == address
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "feed-copied-390")
-    context.close()
 
 
-def test_without_javascript_the_address_is_shown_selectable(browser, live_server, make):
+def test_without_javascript_the_address_is_shown_selectable(signed_in, live_server, make):
     """Without JavaScript, is the copy button hidden and the address in a read-only field?"""
     speaker = make.user(Role.SPEAKER)
     make.speaker(user=speaker)
-    context = browser.new_context(locale="es-PE", java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    log_in(page, live_server, speaker.email)
+    page = signed_in(speaker.email, java_script_enabled=False)
     address = _new_feed(page, live_server)
     assert address.startswith("http") and address.endswith(".ics")
     expect(page.locator("#feed-url")).to_be_visible()
     expect(page.locator("button[data-copy='feed-url']")).to_be_hidden()
     expect(page.locator("a[href^='webcal://']")).to_be_visible()
-    context.close()

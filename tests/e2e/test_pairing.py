@@ -5,12 +5,12 @@ import re
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose_in_combobox, log_in
+from tests.e2e.conftest import choose_in_combobox
 from youthagainstguns.auth.models import Role
 from youthagainstguns.mentoring.models import Match
 
 
-def test_coordinator_pairs_a_mentee_with_a_mentor_found_by_name(browser, live_server, make,
+def test_coordinator_pairs_a_mentee_with_a_mentor_found_by_name(signed_in, live_server, make,
                                                                 db, screenshot):
     """Does typing part of a name offer only the ready mentors holding it, does picking one
     and proposing create the match, and is there no sideways scrolling at 390 px?"""
@@ -21,11 +21,7 @@ def test_coordinator_pairs_a_mentee_with_a_mentor_found_by_name(browser, live_se
     make.mentor(steps=("interview",), user=make.user(Role.MENTOR, full_name="Rosa Sin Evaluar"))
     for width, height in ((390, 844), (1280, 900)):
         mentee = make.mentee()
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      locale="es-PE", timezone_id="America/Lima")
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        log_in(page, live_server, coordinator.email)
+        page = signed_in(coordinator.email, width, height)
         page.goto(f"{live_server}/mentoring/mentees/{mentee.id}/matches/new")
         expect(page.locator("#mentor_id")).to_be_hidden()  # the combobox stands in for it
         page.locator("#mentor_id-combobox").fill("rosa")
@@ -41,7 +37,6 @@ def test_coordinator_pairs_a_mentee_with_a_mentor_found_by_name(browser, live_se
         choose_in_combobox(page, "mentor_id", "quispe", "Rosa Quispe Mamani")
         page.get_by_role("button", name="Proponer emparejamiento").click()
         expect(page).to_have_url(re.compile(r"/mentoring/matches/\d+$"))
-        context.close()
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(Match.id))
                              .where(Match.mentor_id == chosen.id)) == 2

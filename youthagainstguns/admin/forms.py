@@ -7,6 +7,7 @@ from ..auth.models import Role
 from ..auth.services import email_taken
 from ..forms import AppForm, SearchSelectField
 from ..schools.forms import ANY_VENUE
+from ..speakers.forms import ANY_SPEAKER
 from ..speakers.services import other_account_of
 
 
@@ -17,7 +18,7 @@ class UserForm(AppForm):
     email = StringField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
     school_id = SearchSelectField(_l("School (school contacts)"), source=ANY_VENUE)
-    speaker_id = SelectField(_l("Speaker (speaker accounts)"), coerce=int, default=0)
+    speaker_id = SearchSelectField(_l("Speaker (speaker accounts)"), source=ANY_SPEAKER)
     submit = SubmitField(_l("Save"))
     # The account being edited, if any: its own email is not "taken".
     editing_id: int | None = None

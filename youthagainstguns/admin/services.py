@@ -7,7 +7,7 @@ from ..auth import services as auth_services
 from ..auth.models import Role, User
 from ..extensions import db
 from ..listing import Sort, SortOffer, matching, ranked
-from ..speakers.services import link_speaker, speaker_choices
+from ..speakers.services import link_speaker
 from .forms import UserForm
 
 
@@ -44,7 +44,6 @@ def user_form(for_user: User, user: User | None = None) -> UserForm:
     form = UserForm(obj=user, data=defaults)
     form.editing_id = user.id if user is not None else None
     form.role.choices = [(r.value, r.label) for r in for_user.assignable_roles()]
-    form.speaker_id.choices = speaker_choices()
     return form
 
 

@@ -28,9 +28,8 @@ from ..csvexport import csv_chunks
 from ..extensions import db
 from ..i18n import format_date, format_datetime, format_time
 from ..schools.models import School
-from ..timeutil import lima_day_bounds, utcnow
+from ..timeutil import utcnow
 from ..workshops.models import (
-    ATTENDED_STATUSES,
     REPORTED,
     UNMARKED,
     AttendanceStatus,
@@ -42,6 +41,7 @@ from ..workshops.models import (
     school_workshop_ids,
     took_place,
 )
+from .figures import Period, attendance_of
 
 TEMPLATE = "reports/attendance.html"
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -104,7 +104,7 @@ class Scope:
 
     def period(self) -> tuple[datetime, datetime]:
         """Return the UTC instants where the period's first Lima day starts and its last ends."""
-        return lima_day_bounds(self.start)[0], lima_day_bounds(self.end)[1]
+        return Period(self.start, self.end).bounds()
 
     @property
     def per_workshop(self) -> bool:
@@ -216,12 +216,13 @@ def build_report(scope: Scope) -> Report:
     """Return the header, totals and columns of a report (one grouped query)."""
     counts = count_by_status(scope)
     total = sum(counts.values())
-    attended = sum(counts.get(status, 0) for status in ATTENDED_STATUSES)
+    attendance = attendance_of(counts)
     return Report(
         title=_("Attendance report"), facts=_facts(scope),
         totals=[(_("Students"), total)]
         + [(_status_label(s), counts.get(s, 0)) for s in STATUS_ORDER if s or counts.get(s)],
-        rate=format_percent(attended / total, "#,##0.0 %") if total else "—",
+        rate=("—" if attendance.rate is None
+              else format_percent(attendance.rate, "#,##0.0 %")),
         rate_label=_("Attendance rate"), row_count=total,
         columns=_columns(scope.per_workshop), generated=format_datetime(utcnow()),
         status_labels={s: _status_label(s) for s in STATUS_ORDER},

@@ -9,10 +9,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date as babel_format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import charts
 from ..audit.services import record
 from ..auth.decorators import role_required, staff_required
 from ..auth.models import STAFF_ROLES, Role
@@ -150,8 +150,10 @@ def workshop_csv(workshop_id: int):
 @staff_required
 def program_totals():
     """Show program totals, workshops per month, and reach by district and by speaker."""
-    months = program.workshops_by_month(today_lima())
-    chart = program.bar_chart([(babel_format_date(m, "MMM yy"), n) for m, n in months])
+    months = [(charts.month_label(m), n) for m, n in program.workshops_by_month(today_lima())]
+    chart = charts.bar_chart(_("Workshops held in the last twelve months"), months,
+                             x_title=_("Month"), y_title=_("Workshops"), show_title=False)
     return render_template("reports/program.html", totals=program.totals(), chart=chart,
+                           months=months,
                            districts=program.reach_by_district(),
                            speakers=program.by_speaker())

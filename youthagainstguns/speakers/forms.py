@@ -1,4 +1,6 @@
 """Forms for speakers: profile, restricted identity, vetting, conditions, unavailability."""
+from functools import partial
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -13,10 +15,17 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..extensions import db
-from ..forms import AppForm, CheckboxListField
+from ..forms import AppForm, CheckboxListField, OptionSource
 from ..schools.districts import district_choices
 from ..schools.forms import PHONE_PATTERN
 from .models import Speaker, VettingDecision
+from .services import speaker_options
+
+# What the account form's speaker search offers, by the name the options endpoint answers to:
+# every unarchived speaker, inactive ones too, since an account may be linked before a return.
+ANY_SPEAKER = OptionSource("any", partial(speaker_options, active_only=False),
+                           endpoint="speakers.options")
+OPTION_SOURCES = {ANY_SPEAKER.name: ANY_SPEAKER}
 
 
 class SpeakerForm(AppForm):

@@ -93,10 +93,9 @@ def _speaker_rows(active_only: bool) -> sa.Select:
     return query.order_by(Speaker.alias, Speaker.id)
 
 
-def speaker_choices(*, active_only: bool = False, blank: str | None = "—") -> list[tuple[int, str]]:
-    """Return (id, alias) pairs of unarchived speakers for a select, led by a blank unless None."""
-    rows = search_options(_speaker_rows(active_only), (), limit=None)
-    return rows if blank is None else [(0, blank), *rows]
+def active_speaker_choices() -> Options:
+    """Return (id, alias) of every active, unarchived speaker, for the workshop form's list."""
+    return search_options(_speaker_rows(active_only=True), (), limit=None)
 
 
 def speaker_options(*, q: str | None = None, ids: Iterable[int] | None = None,

@@ -1,17 +1,33 @@
 """Speakers pages, for staff: list, profile, vetting, conditions, unavailability."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth import services as auth_services
 from ..auth.decorators import staff_required
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, answer_options
 from ..mail_models import MailKind
 from ..pages import button_action, render_audited
 from ..timeutil import lima_to_utc, today_lima
 from . import services
-from .forms import SpeakerAccountForm, SpeakerFilterForm, SpeakerForm, UnavailabilityForm
+from .forms import (
+    OPTION_SOURCES,
+    SpeakerAccountForm,
+    SpeakerFilterForm,
+    SpeakerForm,
+    UnavailabilityForm,
+)
 from .models import Speaker, SpeakerUnavailability
 
 bp = Blueprint("speakers", __name__, url_prefix="/speakers")
@@ -28,6 +44,13 @@ def index():
     today = today_lima()
     rows = [(speaker, services.vetting_state(speaker, today)) for speaker in page.items]
     return render_template("speakers/index.html", page=page, rows=rows, form=form, sort=sort)
+
+
+@bp.route("/options/<source>")
+@staff_required  # the account form that offers these choices is staff's only
+def options(source: str):
+    """Answer the first speakers whose alias matches `q` as JSON: {"options": [...]}."""
+    return jsonify(options=answer_options(OPTION_SOURCES, source, request.args.get("q")))
 
 
 @bp.route("/new", methods=["GET", "POST"])

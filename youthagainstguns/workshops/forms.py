@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from ..forms import AppForm, CheckboxListField, OptionSource, SearchSelectField, VersionedForm
 from ..schools.districts import district_choices
 from ..schools.services import venue_options
-from ..speakers.services import speaker_choices, speaker_options
+from ..speakers.services import active_speaker_choices, speaker_options
 from ..text import normalise, search_text
 from ..timeutil import lima_to_utc
 from .models import AttendanceStatus, RosterEntry, WorkshopStatus
@@ -74,7 +74,7 @@ class WorkshopForm(VersionedForm):
     def __init__(self, *args, seats_taken: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self._seats_taken = seats_taken
-        self.speaker_ids.choices = speaker_choices(active_only=True, blank=None)
+        self.speaker_ids.choices = active_speaker_choices()
 
     def validate_end_time(self, field) -> None:
         if self.start_time.data and field.data and field.data <= self.start_time.data:
