@@ -38,10 +38,20 @@ run: system-run $(VENV)/.run-installed translations
 	  --access-logfile - --logger-class youthagainstguns.accesslog.RedactingLogger \
 	  --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
 
+# The two engines' suites run side by side: each is mostly one busy Python process, and the
+# machine has two cores (one after the other, they took nearly all of CI's 20-minute budget).
+# SQLite's output goes to a file, printed whole after PostgreSQL's; either failing fails the run.
+# PostgreSQL starts with the browser tests and SQLite ends with them, so they rarely overlap.
 test: system-test $(VENV)/.test-installed translations postgres
 	$(BIN)/ruff check youthagainstguns tests config.py wsgi.py bench
-	TEST_DB=sqlite $(BIN)/pytest
-	TEST_DB=postgresql $(BIN)/pytest
+	@mkdir -p test-artifacts
+	@TEST_DB=sqlite BROWSER_TESTS_LAST=1 $(BIN)/pytest > test-artifacts/pytest-sqlite.log 2>&1 & sqlite=$$!; \
+	echo "PostgreSQL suite here; SQLite suite in test-artifacts/pytest-sqlite.log, shown after."; \
+	TEST_DB=postgresql $(BIN)/pytest; postgresql=$$?; \
+	wait $$sqlite; sqlite=$$?; \
+	echo ""; echo "===== SQLite suite (test-artifacts/pytest-sqlite.log) ====="; \
+	cat test-artifacts/pytest-sqlite.log; \
+	[ $$postgresql -eq 0 ] && [ $$sqlite -eq 0 ]
 
 system-run:
 	@$(call apt_ensure,$(RUN_PACKAGES))

@@ -41,6 +41,13 @@ def _postgres_database():
         engine.dispose()
 
 
+def pytest_collection_modifyitems(items):
+    """With BROWSER_TESTS_LAST=1, run the browser tests after the others: `make test` runs the
+    two engines side by side, and two Chromiums at once would fight over the two cores."""
+    if os.environ.get("BROWSER_TESTS_LAST") == "1":
+        items.sort(key=lambda item: "e2e" in item.path.parts)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """The URL of an empty database of the engine chosen by TEST_DB."""

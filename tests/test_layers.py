@@ -22,7 +22,7 @@ LAYERS = (
     ("workshops",),
     ("certificates", "mentoring"),
     ("reports",),
-    ("admin", "main", "privacy"),
+    ("admin", "main", "privacy", "dashboards"),
     ("demo", "cli", "models", "__init__"),  # wiring: the app factory and commands
 )
 # Layers of single modules rather than areas: their members may import each other.

@@ -5,15 +5,15 @@ import pytest
 
 from youthagainstguns.demo import load_demo_data
 
-STAFF_NAV = ["Talleres", "Calendario", "Colegios y sedes", "Ponentes", "Mentoría",
+STAFF_NAV = ["Inicio", "Talleres", "Calendario", "Colegios y sedes", "Ponentes", "Mentoría",
              "Constancias", "Reportes", "Usuarios", "Registro de auditoría", "Bandeja de salida",
              "Solicitudes de privacidad"]
 EXPECTED_NAV = {
     "admin@example.org": STAFF_NAV,
     "coordinacion@example.org": STAFF_NAV,
-    "mentor@example.org": ["Mi mentoría"],
-    "colegio@example.org": ["Talleres", "Constancias", "Reportes"],
-    "ponente@example.org": ["Mi agenda", "Constancias"],
+    "mentor@example.org": ["Inicio", "Mi mentoría"],
+    "colegio@example.org": ["Inicio", "Talleres", "Constancias", "Reportes"],
+    "ponente@example.org": ["Inicio", "Mi agenda", "Constancias"],
 }
 
 
@@ -25,11 +25,13 @@ def _nav_labels(html: str) -> list[str]:
 
 @pytest.mark.parametrize("email", sorted(EXPECTED_NAV))
 def test_demo_account_sees_its_roles_navigation(client, auth, db, email):
-    """Does each demo account log in and see exactly its role's menu, in Spanish?"""
+    """Does each demo account log in, land on its dashboard and see exactly its role's menu,
+    in Spanish?"""
     load_demo_data()
     db.session.commit()
     response = auth.login(email)
     assert response.status_code == 302
     page = client.get("/", follow_redirects=True)
     assert page.status_code == 200
+    assert page.request.path == "/home"  # every role lands on its dashboard
     assert _nav_labels(page.get_data(as_text=True)) == EXPECTED_NAV[email]

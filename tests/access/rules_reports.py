@@ -10,6 +10,11 @@ RULES = {
     "reports.workshop_pdf": Allowed.of(STAFF, "school"),  # the workshop is at the own school
     "reports.workshop_csv": Allowed.of(STAFF, "school"),
     "reports.program_totals": STAFF_ONLY,
+    "reports.program_period": STAFF_ONLY,
+    "reports.program_pdf": STAFF_ONLY,
+    "reports.program_csv": STAFF_ONLY,
+    "reports.speakers_report": STAFF_ONLY,
+    "reports.speakers_csv": STAFF_ONLY,
 }
 
 
@@ -26,4 +31,6 @@ FOREIGN = {
 
 
 def build(make, world: dict) -> None:
-    """Reports use the workshop built by rules_certificates (same school)."""
+    """Reports use the workshop built by rules_certificates (same school); the program
+    report's CSV is addressed by its table."""
+    world["program_table"] = "districts"

@@ -77,6 +77,8 @@ PHRASES = [(re.compile(pattern), label) for pattern, label in (
     (r"(?P<format>pdf|csv): (?:school|workshop) (?P<id>\d+).*, (?P<n>\d+) rows",
      _l("%(format)s, record %(id)s: %(n)s rows")),
     (r"(?P<filter>.*): (?P<n>\d+) rows", _l("%(filter)s: %(n)s rows")),
+    (r"(?P<format>pdf|csv)(?: \w+)?: program from (?P<start>[\d-]+) to (?P<end>[\d-]+)",
+     _l("%(format)s of the program report, %(start)s to %(end)s")),
     (r"edit form", _l("edit form")),
     (r"password", _l("password")),
     (r"totp", _l("code from the phone app")),

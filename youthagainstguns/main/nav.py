@@ -14,6 +14,8 @@ class NavItem:
 
 
 NAV = (
+    # Every role's landing page, and so what "/" opens (main.index).
+    NavItem("dashboards.home", _l("Home"), tuple(Role)),
     NavItem("workshops.index", _l("Workshops"), (*STAFF_ROLES, Role.SCHOOL)),
     NavItem("workshops.calendar", _l("Calendar"), STAFF_ROLES),
     NavItem("workshops.speaker_schedule", _l("My schedule"), (Role.SPEAKER,)),

@@ -1,5 +1,5 @@
-"""The home page, which sends each role to its own starting point."""
-from flask import Blueprint, redirect, render_template, url_for
+"""The start page, which opens the user's dashboard, and the readiness check."""
+from flask import Blueprint, redirect, url_for
 from flask_login import current_user, login_required
 
 from .nav import nav_for
@@ -16,11 +16,8 @@ def inject_nav() -> dict:
 @bp.route("/")
 @login_required
 def index():
-    """Open the first section of the user's navigation, or a plain welcome page."""
-    items = nav_for(current_user)
-    if items:
-        return redirect(url_for(items[0].endpoint))
-    return render_template("main/index.html")
+    """Open the user's dashboard, every role's landing page (the first item of its menu)."""
+    return redirect(url_for("dashboards.home"))
 
 
 @bp.route("/healthz")

@@ -1,6 +1,5 @@
 """Reports: school attendance (PDF, CSV) for staff and school contacts; program totals."""
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -22,10 +21,9 @@ from ..schools.models import School
 from ..text import download_name
 from ..timeutil import today_lima
 from ..workshops.services import get_workshop_or_404
-from . import program, services
+from . import program, program_views, services  # noqa: F401 - program_views: its routes
+from .blueprint import bp
 from .forms import PeriodForm
-
-bp = Blueprint("reports", __name__)
 
 
 def _period_form() -> PeriodForm:
