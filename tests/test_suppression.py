@@ -12,6 +12,8 @@ from youthagainstguns.reports.suppression import (
     Cell,
     Table,
     rate,
+    share_rate,
+    single,
     suppress,
     suppress_column,
 )
@@ -115,6 +117,14 @@ def test_rates_from_hidden_counts_are_hidden():
     assert rate(other, enrolled) is None  # a complement: 10 is hidden too
     assert rate(Cell(8, "8", False), Cell(10, "10", False)) == 0.8
     assert rate(Cell(0, "0", False), Cell(0, "0", False)) is None
+
+
+def test_a_headline_count_and_its_share_alone():
+    """Is a count shown alone hidden only from 1 to 4, and a share hidden when either of its
+    counts is?"""
+    assert [single(n).shown for n in (0, 3, 5)] == ["0", SHOWN_SMALL, "5"]
+    assert share_rate(8, 10) == 0.8
+    assert share_rate(3, 10) is None and share_rate(8, 4) is None and share_rate(0, 0) is None
 
 
 def test_rows_must_be_the_same_length():

@@ -33,7 +33,7 @@ from ..reports.figures import (
     students_reached_per_month,
     workshops_per_month,
 )
-from ..reports.suppression import Cell, rate, suppress_column
+from ..reports.suppression import Cell, share_rate, single, suppress_column
 from ..schools.models import School
 from ..speakers.models import Speaker
 from ..timeutil import lima_day_bounds, utcnow
@@ -71,17 +71,10 @@ def term_of(day: date) -> Period:
     return Period(date(day.year, start, 1), end)
 
 
-def count_cell(count: int) -> Cell:
-    """Return one count of children as shown on a dashboard: "<5" from 1 to 4."""
-    cells, _total = suppress_column([count])
-    return cells[0]
-
-
 def shown_rate(share: Share | None) -> float | None:
     """Return a share's rate, or None when there is none or either count is 1 to 4 (the rate
     would give it away)."""
-    return None if share is None else rate(count_cell(share.numerator),
-                                           count_cell(share.denominator))
+    return None if share is None else share_rate(share.numerator, share.denominator)
 
 
 @dataclass(frozen=True)
@@ -101,7 +94,7 @@ def headline(period: Period, scope: FigureScope | None = None) -> Headline:
     figures = key_figures(period, scope)
 
     def cell(count: int | None) -> Cell | None:
-        return None if count is None else count_cell(count)
+        return None if count is None else single(count)
 
     return Headline(figures, cell(figures.students_reached), shown_rate(figures.attendance),
                     cell(figures.certificates_issued), cell(figures.active_matches),

@@ -37,7 +37,7 @@ from .. import charts
 from ..mentoring.models import MatchStatus
 from . import figures
 from .figures import FigureScope, Period, Share
-from .suppression import SHOWN_COMPLEMENT, Cell, is_small, rate, suppress_column
+from .suppression import SHOWN_COMPLEMENT, Cell, is_small, share_rate, single, suppress_column
 
 MIN_SERIES_MONTHS = 3
 SERIES_MONTHS = 12
@@ -130,18 +130,12 @@ class SpeakerReport:
     workshops_held: int
 
 
-def _alone(count: int) -> Cell:
-    """A headline count of children, hidden when 1 to 4."""
-    return suppress_column([count])[0][0]
-
-
 def _rate(share: Share | None, count: Cell | None = None) -> Rate:
     """The share's rate, hidden when `count` (its row's children) is hidden or its numerator
     or denominator is small."""
     if share is None or not share.denominator:
         return Rate(None)
-    part, whole = suppress_column([share.numerator, share.denominator])[0]
-    value = rate(part, whole)
+    value = share_rate(share.numerator, share.denominator)
     if value is None or (count is not None and count.suppressed):
         return Rate(None, hidden=True)
     return Rate(share.rate)
@@ -188,7 +182,7 @@ def build_program_report(period: Period) -> ProgramReport:
         [n for _month, n in reached_per_month],
         key.students_reached if series == period else None)
     reached = _strictest(district_total, school_total, month_total,
-                         _alone(key.students_reached))
+                         single(key.students_reached))
     hours = dict(figures.mentoring_hours_per_month(series, scope))
     months = [MonthRow(month=month, workshops=workshops, reached=cell,
                        mentoring_hours=hours[month])
@@ -200,8 +194,8 @@ def build_program_report(period: Period) -> ProgramReport:
     return ProgramReport(
         period=period, series_period=series, reached=reached,
         workshops_held=key.workshops_held, attendance=_rate(key.attendance, reached),
-        certificates_issued=_alone(key.certificates_issued),
-        active_matches=_alone(key.active_matches), mentoring_hours=key.mentoring_hours,
+        certificates_issued=single(key.certificates_issued),
+        active_matches=single(key.active_matches), mentoring_hours=key.mentoring_hours,
         retention=_rate(key.retention), districts=districts, schools=schools, months=months,
         months_total=reached if series == period else None,
         matches=[(status, cell) for (status, _n), cell in zip(statuses, status_cells,

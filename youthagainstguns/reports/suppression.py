@@ -100,6 +100,17 @@ def _complements(values: dict[_Position, int], lines: list[list[_Position]]) -> 
     return hidden
 
 
+def single(count: int) -> Cell:
+    """Return a count shown with no total beside it (a headline figure): "<5" when 1 to 4."""
+    return _cell(count, is_small(count))
+
+
+def share_rate(numerator: int, denominator: int) -> float | None:
+    """Return numerator / denominator, or None when either count is 1 to 4 or there is no
+    denominator: the rate would give the small count away."""
+    return rate(single(numerator), single(denominator))
+
+
 def suppress(counts: Sequence[Sequence[int]], *, row_totals: Sequence[int] | None = None,
              column_totals: Sequence[int] | None = None,
              grand_total: int | None = None) -> Table:
