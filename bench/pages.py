@@ -48,8 +48,8 @@ def _year(marks: Landmarks, school: bool = True) -> str:
 
 
 PAGES = (
-    Page("landing (coordinator)", COORDINATOR_EMAIL, lambda m: "/"),
-    Page("landing (school contact)", SCHOOL_EMAIL, lambda m: "/"),
+    Page("dashboard (coordinator)", COORDINATOR_EMAIL, lambda m: "/home"),
+    Page("dashboard (school contact)", SCHOOL_EMAIL, lambda m: "/home"),
     Page("workshop list, first page", COORDINATOR_EMAIL, lambda m: "/workshops/"),
     Page("workshop list, deep page", COORDINATOR_EMAIL,
          lambda m: f"/workshops/?page={m.deep_page}"),
@@ -68,7 +68,10 @@ PAGES = (
          lambda m: f"/reports/attendance.pdf?{_year(m)}", heavy=True),
     Page("school report CSV (big school, a year)", COORDINATOR_EMAIL,
          lambda m: f"/reports/attendance.csv?{_year(m)}", heavy=True),
-    Page("program totals", COORDINATOR_EMAIL, lambda m: "/reports/program"),
+    Page("program report (this month; since the start)", COORDINATOR_EMAIL,
+         lambda m: "/reports/program"),
+    Page("program report (a year)", COORDINATOR_EMAIL,
+         lambda m: f"/reports/program?kind=year&day={m.today.isoformat()}"),
     Page("certificate list (coordinator)", COORDINATOR_EMAIL, lambda m: "/certificates"),
     Page("school contact: certificate list", SCHOOL_EMAIL, lambda m: "/certificates"),
     Page("school contact: reports index", SCHOOL_EMAIL, lambda m: "/reports"),

@@ -15,7 +15,7 @@ from weasyprint import HTML
 
 from youthagainstguns import charts, pdf
 from youthagainstguns.auth.models import Role
-from youthagainstguns.reports import program
+from youthagainstguns.reports.figures import Period, workshops_per_month
 from youthagainstguns.timeutil import today_lima
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -129,15 +129,18 @@ def test_a_suppressed_value_draws_no_bar(spanish):
 
 
 def _page_cells(html: str) -> list[tuple[str, str]]:
-    """The (month, workshops) rows of the chart's table on the program page."""
-    table = html.split('class="chart-with-table"', 1)[1].split("</table>", 1)[0]
-    cells = re.findall(r'<td data-label="[^"]*">([^<]*)</td>', table)
-    return list(zip(cells[::2], cells[1::2], strict=True))
+    """The (month, workshops) rows of the months table on the program page."""
+    section = html.split('aria-labelledby="months-heading"', 1)[1].split("</section>", 1)[0]
+    body = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = [[re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    return [(month, workshops) for month, workshops, _students in rows]
 
 
 def test_program_page_chart_and_table_show_the_same_figures(make, client, login_as, app):
-    """Does the program page draw the twelve Spanish months with the workshops held in each,
-    and does the table beside the chart hold exactly the same figures?"""
+    """Does the program page (this month by default, drawn in the twelve months ending with
+    it) draw the Spanish months with the workshops held in each, and does the table beside
+    the chart hold exactly the same figures?"""
     for days_ago in (3, 4, 40, 200):
         make.held_workshop(days_ago=days_ago)
     login_as(Role.COORDINATOR)
@@ -145,7 +148,7 @@ def test_program_page_chart_and_table_show_the_same_figures(make, client, login_
     svg = re.search(r"<svg [^>]*class=\"pygal-chart chart\".*?</svg>", html, re.S).group(0)
     with app.test_request_context(), force_locale("es"):
         expected = [(charts.month_label(month), str(n))
-                    for month, n in program.workshops_by_month(today_lima())]
+                    for month, n in workshops_per_month(Period.last_months(today_lima()))]
     assert sum(int(n) for _month, n in expected) == 4
     assert _page_cells(html) == expected
     texts = _texts(svg)

@@ -13,7 +13,7 @@ so every held workshop is in this term and this year whatever day the suite runs
   W7  B, tomorrow, scheduled,   S2 ("Taller próximo Beta")
 
   A: 2 workshops held, 6 students reached (a1 once, a5 and a7 late count), attendance
-     7 of 8 marked lines = 87,5 %.  B: 1 held, 3 reached -> "<5", its rate hidden -> "—".
+     7 of 8 marked lines = 87,5 %.  B: 1 held, 3 reached -> "<5", its rate hidden -> "*".
   S1 this year: W1 and W5, 5 + 3 = 8 reached. S2: W2, 2 reached -> "<5".
   The program this year: 3 held, 9 reached, 10 of 11 lines = 90,9 %.
   Mentor M1: match with Lucía (two sessions today, 60 + 30 min = 1,5 h) and with Andrés
@@ -120,11 +120,12 @@ def test_school_contact_sees_their_schools_term(client, auth, fixture):
 
 
 def test_a_small_school_sees_less_than_five(client, auth, fixture):
-    """Does school B, with 3 students reached, see "<5" and no rate, and none of A's figures?"""
+    """Does school B, with 3 students reached, see "<5" and its rate hidden as "*" (the
+    program report's symbol), and none of A's figures?"""
     html = page_of(client, auth, fixture["beta"])
     assert figure(html, "workshops_held") == "1"
     assert figure(html, "students_reached") == "&lt;5"
-    assert figure(html, "attendance_rate") == "—"
+    assert figure(html, "attendance_rate") == "*"
     assert "Colegio Alfa" not in html and "Taller uno Alfa" not in html
 
 
@@ -177,7 +178,7 @@ def test_coordinator_sees_the_program_week_board_and_charts(client, auth, make, 
     board = re.search(r'class="dash-list dash-board">(.*?)</ul>', html, re.S).group(1)
     links = re.findall(r'href="/mentoring/board/(\w+)"', board)
     assert links[0] == "alerts" and set(links) == {"alerts", "quiet", "check_ins", "checks",
-                                                   "waiting"}
+                                                   "waiting", "referral_follow_ups"}
     assert 'badge-bad">1<' in board  # the one open alert
     assert html.count('<svg') >= 2 and 'href="/reports/program"' in html
     assert "Taller de hoy sin lista" in re.search(r'id="week-h".*?</section>', html,
@@ -204,8 +205,69 @@ def test_students_per_month_hides_small_months(client, auth, make, fixture, toda
                  if first != month_start(term_of(today).start) and first != month_start(today))
     make.class_of(make.school(), [P, P], days_ago=(today - month).days)
     html = page_of(client, auth, fixture["coordinator"])
-    table = re.search(r'id="students-chart-h".*?</section>', html, re.S).group(0)
-    assert "&lt;5" in table
+    assert "&lt;5" in section(html, "months")
+
+
+def section(html: str, key: str) -> str:
+    """Return a program report section (program_report.Section `key`) of a page, its charts'
+    random ids left out."""
+    found = re.search(rf'<section aria-labelledby="{key}-heading">.*?</section>', html, re.S)
+    return re.sub(r"chart-[0-9a-f-]{36}", "chart", found.group(0))
+
+
+def test_coordinator_dashboard_shows_the_program_report(client, auth, make, fixture, today):
+    """Does the staff dashboard show, for the year, the program report's own key figures and
+    its months table: suppressed against the year's total, so that a small month cannot be
+    worked out from the total and the other months?"""
+    term_month = month_start(term_of(today).start)
+    other = next(first for first in Period.year(today).months() if first != term_month)
+    make.class_of(make.school(), [P, P], days_ago=(today - other).days - 14)
+    html = page_of(client, auth, fixture["coordinator"], "?period=year")
+    report = client.get("/reports/program", query_string={
+        "kind": "year", "day": today.isoformat()}).get_data(as_text=True)
+    names = ("students_reached", "workshops_held", "attendance_rate", "certificates_issued",
+             "active_matches", "mentoring_hours", "retention_rate")
+    assert [figure(html, name) for name in names] == [figure(report, name) for name in names]
+    assert figure(html, "students_reached") == "11"
+    months = section(html, "months")
+    assert months == section(report, "months")
+    # 9 in the term's month, 2 in another: the 2 is "<5" and, beside the total of 11, the 9
+    # is hidden too ("*"), else 11 − 9 would give the 2 away.
+    assert "&lt;5" in months and ">*<" in months and ">11<" in months and ">9<" not in months
+    assert "<svg" in section(html, "mentoring")
+    # Three matches, all "<5": a chart of hidden values would draw nothing, so only the table.
+    assert "<svg" not in section(html, "matches") and "&lt;5" in section(html, "matches")
+
+
+def test_school_counts_its_pupils_at_another_venue(client, auth, make, fixture, today):
+    """Does school A's term count its pupils at a community centre's workshop, as its
+    attendance report does, list that workshop with its attendance PDF but no link to a page
+    it may not open, and leave out school B's pupils there?"""
+    centre = make.school(name="Centro Comunal Norte")
+    alfa_pupil = make.student(fixture["alfa"].school)
+    beta_pupil = make.student(fixture["beta"].school)
+    elsewhere = make.workshop(venue=centre, day=term_of(today).start,
+                              status=WorkshopStatus.HELD, title="Taller en el centro")
+    make.enrol(elsewhere, [(alfa_pupil, P), (beta_pupil, P)])
+    html = page_of(client, auth, fixture["alfa"])
+    assert figure(html, "workshops_held") == "3"
+    assert figure(html, "students_reached") == "7"  # 6 + the pupil at the centre, not B's
+    assert figure(html, "attendance_rate").startswith("88,9")  # 8 of 9 of A's lines
+    assert "Taller en el centro" in html
+    assert f'href="/reports/workshops/{elsewhere.id}/attendance.pdf"' in html
+    assert f'href="/workshops/{elsewhere.id}"' not in html
+
+
+def test_an_overdue_check_in_is_due_wherever_the_mentor_looks(client, auth, fixture):
+    """Is the staff check-in behind on Andrés's match among what mentor 1 has due, on the
+    dashboard and on their mentoring page alike?"""
+    html = page_of(client, auth, fixture["m1"])
+    due = re.search(r'<ul class="due-list">(.*?)</ul>', html, re.S).group(1)
+    page = client.get("/mentoring/mine").get_data(as_text=True)
+    andres = [item for item in re.findall(r"<li>([^<]*)</li>", due) if "Andrés" in item]
+    check_in = [item for item in andres if "20" not in item]  # not "no session for 20 days"
+    assert len(check_in) == 1 and "coordinación" in check_in[0]
+    assert f"<li>{check_in[0]}</li>" in page
 
 
 @pytest.mark.parametrize("role", ["alfa", "s1", "m1", "coordinator"])
@@ -227,7 +289,7 @@ def test_dashboard_queries_do_not_grow_with_the_data(client, auth, make, fixture
         make.class_of(school, [P, L, A], speakers=[speaker], days_ago=days)
         make.workshop(venue=school, speakers=[speaker], day=today + timedelta(days=days + 1))
         make.session(fixture["lucia"], held_on=today, duration_minutes=15)
-    assert statements() == before <= 12  # measured: 7 school, 5 speaker, 11 mentor, 9 staff
+    assert statements() == before <= 14  # measured: 7 school, 5 speaker, 11 mentor, 14 staff
 
 
 @pytest.mark.parametrize("role", ["alfa", "s1", "m1", "coordinator"])

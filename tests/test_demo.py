@@ -19,6 +19,8 @@ from youthagainstguns.mentoring.status import MentorStatus, mentor_status
 from youthagainstguns.schools.models import BlackoutDate, School, VenueKind
 from youthagainstguns.speakers.models import Speaker
 from youthagainstguns.speakers.services import VettingState, vetting_state
+from youthagainstguns.surveys.models import SurveyPhase
+from youthagainstguns.surveys.services import pair_responses, response_counts, workshop_surveys
 from youthagainstguns.timeutil import utcnow
 from youthagainstguns.workshops.models import RosterEntry, Workshop, WorkshopStatus
 
@@ -129,3 +131,15 @@ def test_every_demo_account_logs_in(auth):
         response = auth.login(email, DEMO_PASSWORD)
         assert response.status_code == 302, email
         assert "/login" not in response.headers["Location"]
+
+
+@pytest.mark.usefixtures("demo")
+def test_demo_surveys_have_paired_answers(db):
+    """Do two demo workshops carry a survey before and after, open to answers (guardians
+    informed), with 12 students paired by code and more answering unpaired?"""
+    surveyed = db.session.scalars(sa.select(Workshop).where(Workshop.guardians_informed)).all()
+    assert len(surveyed) == 2
+    for workshop in surveyed:
+        assert set(workshop_surveys(workshop)) == set(SurveyPhase)
+        assert len(pair_responses(workshop)) == 12
+        assert sum(response_counts(workshop).values()) == 18 + 16

@@ -47,7 +47,7 @@ def test_the_digest_mails_active_staff_the_board_counts_without_names(
     db.session.commit()
 
     assert digest.digest_counts(today) == {"alerts": 1, "quiet": 1, "check_ins": 1,
-                                           "checks": 0, "waiting": 0}
+                                           "checks": 0, "waiting": 0, "referral_follow_ups": 0}
     assert digest.daily_digest.func() == 3
     assert run_jobs.run_all() == 3
 

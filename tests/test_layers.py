@@ -21,6 +21,7 @@ LAYERS = (
     ("speakers",),
     ("workshops",),
     ("certificates", "mentoring"),
+    ("surveys", "referrals"),
     ("reports",),
     ("admin", "main", "privacy", "dashboards"),
     ("demo", "cli", "models", "__init__"),  # wiring: the app factory and commands

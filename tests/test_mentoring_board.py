@@ -149,7 +149,8 @@ def test_counts_match_every_rule_and_the_digest(make, today):
         make.mentee(referred_on=_days_ago(today, 20))
     counts = board.rule_counts(today)
     assert counts == {name: len(board.rule_items(name, today)) for name in board.RULES}
-    assert counts == {"alerts": 1, "quiet": 3, "check_ins": 3, "checks": 1, "waiting": 2}
+    assert counts == {"alerts": 1, "quiet": 3, "check_ins": 3, "checks": 1, "waiting": 2,
+                      "referral_follow_ups": 0}
     assert digest_counts(today) == counts
     assert board.board(today)["counts"] == counts
 

@@ -17,6 +17,7 @@ from youthagainstguns.extensions import db as database
 from youthagainstguns.mentoring.enums import ClosureReason, ClosureType, MatchStatus
 from youthagainstguns.mentoring.errors import MentoringError
 from youthagainstguns.mentoring.models import (
+    CheckInGoalRating,
     GuardianConsent,
     Match,
     Mentee,
@@ -25,6 +26,7 @@ from youthagainstguns.mentoring.models import (
     StaffCheckIn,
 )
 from youthagainstguns.privacy import export, services
+from youthagainstguns.referrals.models import Referral, ReferralFollowUp, SharingConsent
 from youthagainstguns.reports import program
 from youthagainstguns.reports.services import Scope, count_by_status
 from youthagainstguns.timeutil import today_lima, utcnow
@@ -129,7 +131,9 @@ def test_export_names_every_column_of_the_models_it_covers(model):
 def test_export_covers_every_model_that_holds_a_young_persons_data():
     """Is every table about a mentee or a student part of the export?"""
     assert set(export.FIELDS) == {Student, RosterEntry, Certificate, Mentee, GuardianConsent,
-                                  Match, MentoringSession, SafeguardingAlert, StaffCheckIn}
+                                  Match, MentoringSession, SafeguardingAlert, StaffCheckIn,
+                                  CheckInGoalRating, Referral, ReferralFollowUp,
+                                  SharingConsent}
 
 
 def test_mentee_export_json_holds_everything(person, client, login_as, db):

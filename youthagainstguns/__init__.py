@@ -17,7 +17,7 @@ from .extensions import babel, csrf, db, login_manager, migrate
 
 BLUEPRINTS = (
     "main", "auth", "schools", "speakers", "workshops", "certificates", "reports",
-    "mentoring", "admin", "privacy", "dashboards",
+    "mentoring", "surveys", "referrals", "admin", "privacy", "dashboards",
 )
 ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
 

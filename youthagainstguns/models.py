@@ -17,8 +17,24 @@ from .mentoring.models import (
                                StaffCheckIn,
                                TrainingSession,
 )
+from .referrals.models import (
+                               Partner,
+                               PartnerDistrict,
+                               PartnerService,
+                               Referral,
+                               ReferralFollowUp,
+                               SharingConsent,
+)
 from .schools.models import BlackoutDate, School, VenueKind
 from .speakers.models import Speaker, SpeakerExcludedDistrict, SpeakerUnavailability
+from .surveys.models import (
+                             Questionnaire,
+                             QuestionnaireVersion,
+                             SurveyAnswer,
+                             SurveyItem,
+                             SurveyResponse,
+                             WorkshopSurvey,
+)
 from .workshops.models import (
                                AttendanceStatus,
                                CalendarFeed,
@@ -35,10 +51,13 @@ __all__ = [
     "AttendanceStatus", "AuditEvent", "BackgroundCheck", "BlackoutDate", "CalendarFeed",
     "Certificate", "CertificateKind", "ConflictAcknowledgement", "GuardianConsent",
     "LoginFailure", "Match", "Mentee", "MentorInterview", "MentorProfile", "MentorReference",
-    "MentoringSession", "OutboxMessage", "PasswordLink", "Role", "RosterCount", "RosterEntry",
+    "MentoringSession", "OutboxMessage", "Partner", "PartnerDistrict", "PartnerService",
+    "Referral", "ReferralFollowUp", "SharingConsent", "PasswordLink", "Role", "RosterCount",
+    "RosterEntry",
     "SafeguardingAlert", "School",
     "ScreeningDecision", "Speaker", "SpeakerExcludedDistrict", "SpeakerUnavailability",
-    "ProgramFigure", "ReachMember", "StaffCheckIn", "Student", "TrainingSession", "User",
+    "ProgramFigure", "Questionnaire", "QuestionnaireVersion", "ReachMember", "StaffCheckIn",
+    "Student", "SurveyAnswer", "SurveyItem", "SurveyResponse", "TrainingSession", "User",
     "VenueKind", "Workshop",
-    "WorkshopStatus",
+    "WorkshopStatus", "WorkshopSurvey",
 ]

@@ -9,8 +9,7 @@ RULES = {
     "reports.attendance_csv": Allowed.of(STAFF, "school"),
     "reports.workshop_pdf": Allowed.of(STAFF, "school"),  # the workshop is at the own school
     "reports.workshop_csv": Allowed.of(STAFF, "school"),
-    "reports.program_totals": STAFF_ONLY,
-    "reports.program_period": STAFF_ONLY,
+    "reports.program": STAFF_ONLY,
     "reports.program_pdf": STAFF_ONLY,
     "reports.program_csv": STAFF_ONLY,
     "reports.speakers_report": STAFF_ONLY,

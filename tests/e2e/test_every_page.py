@@ -11,6 +11,7 @@ from tests.access import ROLES
 from tests.access.world import build_world, routes, url_for_rule
 from tests.e2e.conftest import BLOCKING, log_in
 from youthagainstguns.auth.models import Role
+from youthagainstguns.workshops.models import AttendanceStatus
 
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
 # Routes whose GET is not a page to look at.
@@ -177,10 +178,11 @@ def test_program_totals_read_on_a_phone(phone, live_server, make):
     """On a phone, do the totals keep their words whole, is every text of the chart (month
     labels, values, titles) drawn at 12 px or more (an SVG scaled down to the screen drew
     them at ~6 px), are its bars in the program's green, and does nothing scroll sideways?"""
-    phone.set_viewport_size(PHONE)  # two totals a row at 390 px, one at the fixture's 360
+    phone.set_viewport_size(PHONE)
+    make.class_of(make.school(), [AttendanceStatus.PRESENT] * 6, days_ago=0)  # this month
     log_in(phone, live_server, make.user(Role.COORDINATOR).email)
     phone.goto(f"{live_server}/reports/program")
-    assert phone.locator(".stat").count() == 4
+    assert phone.locator(".stat").count() == 7 + 4  # this month's, and since the start
     assert phone.evaluate(SPLIT_WORDS) == []
     sizes = phone.evaluate(CHART_TYPE_SIZES)
     assert len(sizes) >= 12 + 12 + 2  # months, their values, the axis titles

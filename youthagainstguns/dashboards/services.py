@@ -1,39 +1,31 @@
 """What each role's dashboard shows, gathered from the areas' own queries and rules.
 
-Nothing here counts anew what another area already counts: figures come from
-reports/figures.py, the mentoring board's counts and "no session in N days" from
+Nothing here counts anew what another area already counts: the coordinator's figures are the
+program report's (reports/program_report.py build_program_report), a school's, speaker's or
+mentor's are reports/figures.py's key figures shown as the report shows them
+(program_report.shown_alone); the mentoring board's counts and what a mentor has due come from
 mentoring/board.py, a speaker's workshops and the week's calendar from workshops/services.py.
-Every count of children goes through reports/suppression.py: 1 to 4 is shown as "<5" on every
+Every count of children is suppressed as the report does: 1 to 4 is shown as "<5" on every
 dashboard, a school's own included. "today" is passed in.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import charts
 from ..auth.models import User
 from ..extensions import db
 from ..mentoring import board, screening
 from ..mentoring.enums import MatchStatus
 from ..mentoring.models import Match, MentorProfile
-from ..reports.figures import (
-    FigureScope,
-    KeyFigures,
-    Period,
-    Share,
-    key_figures,
-    students_reached_per_month,
-    workshops_per_month,
-)
-from ..reports.suppression import Cell, share_rate, single, suppress_column
+from ..reports import program_report
+from ..reports.figures import FigureScope, Period, key_figures
+from ..reports.program_report import ProgramReport, Section, Value
 from ..schools.models import School
 from ..speakers.models import Speaker
 from ..timeutil import lima_day_bounds, utcnow
@@ -43,6 +35,7 @@ from ..workshops.models import (
     RosterCount,
     Workshop,
     WorkshopStatus,
+    documents_visible_to,
 )
 from ..workshops.services import (
     CalendarDay,
@@ -58,7 +51,6 @@ TERM_START_MONTHS = (1, 3, 8)
 UPCOMING = 5  # workshops listed as "next"
 TERM_LIST = 10  # held workshops of the term listed on a school's dashboard
 WEEK_DAY_CAP = 4  # a day's workshops shown on the coordinator's week; the rest are counted
-CHART_MONTHS = 12
 # The coordinator's choice of period for the key figures, the first the default.
 PERIODS = {"month": _l("This month"), "quarter": _l("This quarter"), "year": _l("This year")}
 
@@ -71,66 +63,52 @@ def term_of(day: date) -> Period:
     return Period(date(day.year, start, 1), end)
 
 
-def shown_rate(share: Share | None) -> float | None:
-    """Return a share's rate, or None when there is none or either count is 1 to 4 (the rate
-    would give it away)."""
-    return None if share is None else share_rate(share.numerator, share.denominator)
+Tile = tuple[str, str, Value]  # program_report.figure_tiles: name, label, value
 
 
-@dataclass(frozen=True)
-class Headline:
-    """A period's key figures as a dashboard shows them, child counts suppressed."""
-
-    figures: KeyFigures
-    students_reached: Cell | None
-    attendance_rate: float | None
-    certificates_issued: Cell | None
-    active_matches: Cell | None  # each match is a young person
-    retention_rate: float | None
-
-
-def headline(period: Period, scope: FigureScope | None = None) -> Headline:
-    """Return the key figures of `period` in `scope` (one statement), ready to show."""
-    figures = key_figures(period, scope)
-
-    def cell(count: int | None) -> Cell | None:
-        return None if count is None else single(count)
-
-    return Headline(figures, cell(figures.students_reached), shown_rate(figures.attendance),
-                    cell(figures.certificates_issued), cell(figures.active_matches),
-                    shown_rate(figures.retention))
+def tiles(period: Period, scope: FigureScope) -> list[Tile]:
+    """Return the key figures of `period` in `scope` (one statement) as tiles, each shown
+    alone: counts of children from 1 to 4 hidden, a rate hidden with them."""
+    return program_report.figure_tiles(program_report.shown_alone(key_figures(period, scope)))
 
 
 # School contact ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class SchoolDashboard:
-    """A school contact's term: figures at their school, its next and held workshops."""
+    """A school contact's term: their pupils' figures, the school's next and held workshops."""
 
     school: School
     term: Period
-    headline: Headline
+    tiles: list[Tile]
     upcoming: list[Workshop]
     held: list[Workshop]
 
 
 def school_dashboard(user: User, today: date) -> SchoolDashboard | None:
-    """Return a school contact's dashboard: their school's term, never another school's."""
+    """Return a school contact's dashboard: their school's term, never another school's.
+
+    Figures and held workshops are those of the school's attendance report: its own pupils,
+    at the school and at any other venue (documents_visible_to). The upcoming workshops are
+    those at the school, whose pages the contact may open.
+    """
     school = db.session.get(School, user.school_id) if user.school_id else None
     if school is None:
         return None
     term = term_of(today)
-    at_school = sa.select(Workshop).where(Workshop.venue_id == school.id).options(
-        so.selectinload(Workshop.speakers))
+    with_speakers = so.selectinload(Workshop.speakers)
     upcoming = db.session.scalars(
-        at_school.where(Workshop.status == WorkshopStatus.SCHEDULED, Workshop.ends_at >= utcnow())
+        sa.select(Workshop).options(with_speakers)
+        .where(Workshop.venue_id == school.id, Workshop.status == WorkshopStatus.SCHEDULED,
+               Workshop.ends_at >= utcnow())
         .order_by(Workshop.starts_at, Workshop.id).limit(UPCOMING)).all()
     first, last = term.bounds()
     held = db.session.scalars(
-        at_school.where(Workshop.status.in_(REPORTED), Workshop.starts_at >= first,
-                        Workshop.starts_at < last)
+        sa.select(Workshop).options(with_speakers)
+        .where(documents_visible_to(user), Workshop.status.in_(REPORTED),
+               Workshop.starts_at >= first, Workshop.starts_at < last)
         .order_by(Workshop.starts_at.desc(), Workshop.id.desc()).limit(TERM_LIST)).all()
-    return SchoolDashboard(school, term, headline(term, FigureScope.venue(school.id)),
+    return SchoolDashboard(school, term, tiles(term, FigureScope.school(school.id)),
                            list(upcoming), list(held))
 
 
@@ -142,7 +120,7 @@ class SpeakerDashboard:
 
     speaker: Speaker
     year: Period
-    headline: Headline
+    tiles: list[Tile]
     upcoming: list[Workshop]
 
 
@@ -152,7 +130,7 @@ def speaker_dashboard(user: User, today: date) -> SpeakerDashboard | None:
     if speaker is None:
         return None
     year = Period.year(today)
-    return SpeakerDashboard(speaker, year, headline(year, FigureScope.speaker(speaker.id)),
+    return SpeakerDashboard(speaker, year, tiles(year, FigureScope.speaker(speaker.id)),
                             speaker_workshops(speaker, upcoming=True, limit=UPCOMING))
 
 
@@ -163,32 +141,27 @@ class MentorDashboard:
     """A mentor's active matches, hours this month and what is due."""
 
     mentor: MentorProfile
-    hours: Decimal
+    tiles: list[Tile]
     active: list[Match]
     last_sessions: dict[int, date]
     due: list[str]
 
 
-def check_ins_due(mentor: MentorProfile, today: date) -> list[Match]:
-    """Return the mentor's matches behind on staff check-ins: the board's rule, narrowed."""
-    overdue = board.RULES["check_ins"].query(today).where(Match.mentor_id == mentor.id)
-    ids = set(db.session.scalars(sa.select(overdue.subquery().c.id)))
-    return [match for match in mentor.matches if match.id in ids]
-
-
 def mentor_dashboard(user: User, today: date) -> MentorDashboard | None:
-    """Return a mentor's active matches, hours this month and what is due."""
+    """Return a mentor's active matches, hours this month and what is due.
+
+    The count of active matches is not suppressed: they are the mentor's own mentees.
+    """
     mentor = screening.mentor_file_of(user)
     if mentor is None:
         return None
     last_sessions = board.last_session_dates([match.id for match in mentor.matches])
-    due = board.mentor_due_items(mentor, last_sessions, today)
-    due += [_("The coordination team's check-in on your match with %(name)s is due: they "
-              "will contact you.", name=match.mentee.first_name)
-            for match in check_ins_due(mentor, today)]
-    figures = key_figures(Period.month(today), FigureScope.mentor(mentor.id))
+    hours = key_figures(Period.month(today), FigureScope.mentor(mentor.id)).mentoring_hours
     active = [match for match in mentor.matches if match.status == MatchStatus.ACTIVE]
-    return MentorDashboard(mentor, figures.mentoring_hours, active, last_sessions, due)
+    return MentorDashboard(
+        mentor, program_report.figure_tiles({"mentoring_hours": hours,
+                                             "active_matches": len(active)}),
+        active, last_sessions, board.mentor_due_items(mentor, last_sessions, today))
 
 
 # Coordinator and administrator -------------------------------------------------------------
@@ -220,32 +193,13 @@ def attendance_to_take(today: date) -> list[ToTake]:
     return [ToTake(*row) for row in rows]
 
 
-@dataclass(frozen=True)
-class MonthTable:
-    """A per-month chart and its table's rows (month, shown value)."""
-
-    chart: str
-    rows: list[tuple[str, int | str]]
-
-
-def _month_chart(title: str, y_title: str, series: list[tuple[date, int]], *,
-                 children: bool) -> MonthTable:
-    """Draw a per-month series as bars, children's counts suppressed in chart and table."""
-    labels = [charts.month_label(month) for month, _n in series]
-    if children:
-        cells, _total = suppress_column([n for _month, n in series])
-        values = [None if cell.suppressed else cell.value for cell in cells]
-        shown = [cell.shown if cell.suppressed else cell.value for cell in cells]
-    else:
-        values = shown = [n for _month, n in series]
-    chart = charts.bar_chart(title, list(zip(labels, values, strict=True)),
-                             x_title=_("Month"), y_title=y_title, show_title=False)
-    return MonthTable(chart, list(zip(labels, shown, strict=True)))
+# The report's sections a dashboard shows (the rest: the report's own page).
+DASHBOARD_SECTIONS = ("months", "mentoring", "matches")
 
 
 @dataclass(frozen=True)
 class CoordinatorDashboard:
-    """The staff dashboard: the week, attendance to take, the board, the figures."""
+    """The staff dashboard: the week, attendance to take, the board, the program's figures."""
 
     today: date
     week: list[tuple[date, str]]  # Monday to Sunday, with the day's name ("lunes")
@@ -253,27 +207,25 @@ class CoordinatorDashboard:
     to_take: list[ToTake]
     board_counts: dict[str, int]
     period_kind: str
-    period: Period
-    headline: Headline
-    workshops_chart: MonthTable
-    students_chart: MonthTable
+    report: ProgramReport
+    tiles: list[Tile]
+    sections: list[Section]
 
 
 def coordinator_dashboard(user: User, today: date, period_kind: str | None
                           ) -> CoordinatorDashboard:
-    """Return the staff dashboard: the week, attendance to take, the board, the figures."""
+    """Return the staff dashboard: the week, attendance to take, the board, and the program
+    report of the chosen period (its key figures, series and matches)."""
     monday = today - timedelta(days=today.weekday())
     week = [monday + timedelta(days=n) for n in range(7)]
     kind = period_kind if period_kind in PERIODS else next(iter(PERIODS))
-    period = Period.containing(kind, today)
-    months = Period.last_months(today, CHART_MONTHS)
+    report = program_report.build_program_report(Period.containing(kind, today))
     return CoordinatorDashboard(
         today=today, week=[(day, format_date(day, "EEEE")) for day in week],
         by_day=workshops_by_day(user, WorkshopFilter(date_from=week[0], date_to=week[-1]),
                                 cap=WEEK_DAY_CAP),
         to_take=attendance_to_take(today), board_counts=board.rule_counts(today),
-        period_kind=kind, period=period, headline=headline(period),
-        workshops_chart=_month_chart(_("Workshops held per month"), _("Workshops"),
-                                     workshops_per_month(months), children=False),
-        students_chart=_month_chart(_("Students reached per month"), _("Students"),
-                                    students_reached_per_month(months), children=True))
+        period_kind=kind, report=report,
+        tiles=program_report.figure_tiles(program_report.key_figures(report)),
+        sections=[section for section in program_report.program_sections(report)
+                  if section.key in DASHBOARD_SECTIONS])

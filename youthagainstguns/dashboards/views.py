@@ -2,7 +2,6 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from .. import charts
 from ..auth.models import Role
 from ..timeutil import today_lima
 from . import services
@@ -26,6 +25,6 @@ def home():
         dashboard = services.coordinator_dashboard(current_user, today,
                                                    request.args.get("period"))
         return render_template("dashboards/coordinator.html", dash=dashboard,
-                               periods=services.PERIODS, percent=charts.percent)
+                               periods=services.PERIODS)
     build, template = DASHBOARDS[current_user.role]
-    return render_template(template, dash=build(current_user, today), percent=charts.percent)
+    return render_template(template, dash=build(current_user, today))

@@ -11,6 +11,8 @@ from ..timeutil import today_lima
 from .data import ADMIN_EMAIL, DEMO_PASSWORD
 from .mentoring import MentoringDemo
 from .programme import ProgrammeDemo
+from .referrals import ReferralsDemo
+from .surveys import SurveysDemo
 
 __all__ = ["DEMO_PASSWORD", "load_demo_data"]
 
@@ -21,6 +23,9 @@ def load_demo_data() -> bool:
         return False
     programme = ProgrammeDemo(today_lima())
     programme.build()
-    MentoringDemo(programme).build()
+    mentoring = MentoringDemo(programme)
+    mentoring.build()
+    ReferralsDemo(mentoring).build()
+    SurveysDemo(programme).build()
     db.session.flush()
     return True

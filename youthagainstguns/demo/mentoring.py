@@ -7,10 +7,12 @@ from ..extensions import db
 from ..mentoring.models import (
     AlertKind,
     BackgroundCheck,
+    CheckInGoalRating,
     CheckResult,
     ClosureReason,
     ClosureType,
     ConsentMethod,
+    GoalProgress,
     GuardianConsent,
     InterviewOutcome,
     Match,
@@ -160,8 +162,8 @@ class MentoringDemo:
             proposed_by_id=self.by_id, start_date=self.day(start),
             expected_end=self.day(start + 365), agreement_signed_on=self.day(start - 2),
             first_meeting_on=self.day(start),
-            goals="Terminar el año escolar, definir una meta de estudios, "
-                  "alejarse de grupos de riesgo.",
+            goals="Terminar el año escolar.\nDefinir una meta de estudios.\n"
+                  "Alejarse de grupos de riesgo.",
         )
         db.session.add(match)
         return match
@@ -193,12 +195,21 @@ class MentoringDemo:
             ))
 
     def _check_ins(self, match: Match, start: int, until: int = 0) -> None:
-        """Staff contact on days 10 and 28 of the match, then monthly (skipping the last)."""
-        for offset in (*range(start + 10, min(start + 30, until), 18),
-                       *range(start + 58, until - 30, 30)):
+        """Staff contact on days 10 and 28 of the match, then monthly (skipping the last);
+        at each, every goal is rated, each later goal moving on more slowly."""
+        # By the check-in's number, not the demo's random numbers: drawing more of them would
+        # change everything the demo builds after this.
+        progress = list(GoalProgress)
+        offsets = (*range(start + 10, min(start + 30, until), 18),
+                   *range(start + 58, until - 30, 30))
+        for n, offset in enumerate(offsets):
             match.check_ins.append(StaffCheckIn(
                 held_on=self.day(offset), by_id=self.by_id, method=SessionKind.PHONE,
-                notes="Llamada al mentor y a la familia: sin novedades."))
+                notes="Llamada al mentor y a la familia: sin novedades.",
+                goal_ratings=[CheckInGoalRating(
+                    position=position, goal=goal,
+                    progress=progress[min(n // (position + 2), len(progress) - 1)])
+                    for position, goal in enumerate(match.goal_list())]))
 
     def _raise_concern(self, match: Match) -> None:
         """Flag the latest session as a safeguarding concern, with an open alert."""

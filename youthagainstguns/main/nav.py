@@ -25,6 +25,7 @@ NAV = (
     NavItem("mentoring.mine", _l("My mentoring"), (Role.MENTOR,)),
     NavItem("certificates.index", _l("Certificates"), (*STAFF_ROLES, Role.SCHOOL, Role.SPEAKER)),
     NavItem("reports.index", _l("Reports"), (*STAFF_ROLES, Role.SCHOOL)),
+    NavItem("surveys.index", _l("Questionnaires"), STAFF_ROLES),
     NavItem("admin.users", _l("Users"), STAFF_ROLES),
     NavItem("admin.audit_log", _l("Audit log"), STAFF_ROLES),
     NavItem("admin.outbox", _l("Outbox"), STAFF_ROLES),

@@ -24,6 +24,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..i18n import format_date
 from ..timeutil import month_bounds
+from .blueprint import bp
 from .enums import OPEN_MATCH_STATUSES, MatchStatus
 from .models import (
     BackgroundCheck,
@@ -276,6 +277,21 @@ class Rule:
     show: Callable[[sa.Subquery], sa.Select]
     row: Callable[[Any, date], Any]
     indexed_order: bool = False
+    # Given by a rule a higher area registers (see register_rule), whose items the board's
+    # templates cannot know: its heading, what it says when empty, its digest line (lazy
+    # strings, "%(n)d" in the last), and rows that are BoardItems.
+    title: Any = None
+    empty: Any = None
+    digest_line: Any = None
+
+
+@dataclass(frozen=True)
+class BoardItem:
+    """An item of a registered rule, shown as it is: a link and a note."""
+
+    url: str
+    text: str
+    note: str
 
 
 # The board's lists, in the order it shows them; the digest counts the same rules.
@@ -291,6 +307,27 @@ RULES = {
                                                 (today - r.referred_on).days),
                     indexed_order=True),
 }
+
+
+def register_rule(name: str, rule: Rule) -> None:
+    """Add a higher area's list to the board, its pages and the digest.
+
+    The board sits below the areas that have more to flag (referrals' overdue follow-ups), so
+    it cannot import them: each registers its rule when its views are imported at app start,
+    and the board and the digest go through RULES as they do for their own rules.
+    """
+    if RULES.get(name, rule) != rule:
+        raise ValueError(f"board rule {name!r} is already registered")
+    RULES[name] = rule
+    _page_query.cache_clear()
+
+
+def registered_rules() -> dict[str, Rule]:
+    """The rules higher areas registered, for the board's templates (a Jinja global)."""
+    return {name: rule for name, rule in RULES.items() if rule.title is not None}
+
+
+bp.add_app_template_global(registered_rules, "board_registered_rules")
 
 
 def rule_items(name: str, today: date, limit: int | None = None, offset: int = 0) -> list:
@@ -428,8 +465,11 @@ def last_session_dates(match_ids: list[int]) -> dict[int, date]:
 
 def mentor_due_items(mentor: MentorProfile, last_sessions: dict[int, date],
                      today: date) -> list[str]:
-    """Say what a mentor should do next, in their words."""
+    """Say what a mentor should do next, or should expect, in their words (one statement for
+    the staff check-ins behind: the board's rule, narrowed to this mentor)."""
     items = []
+    overdue = RULES["check_ins"].query(today).where(Match.mentor_id == mentor.id).subquery()
+    check_ins_behind = set(db.session.scalars(sa.select(overdue.c.id)))
     for match in mentor.matches:
         name = match.mentee.first_name
         if match.status == MatchStatus.PROPOSED and match.agreement_signed_on is None:
@@ -440,6 +480,9 @@ def mentor_due_items(mentor: MentorProfile, last_sessions: dict[int, date],
             if (today - last).days >= MENTOR_QUIET_DAYS:
                 items.append(_("No session with %(name)s logged for %(days)d days.",
                                name=name, days=(today - last).days))
+        if match.id in check_ins_behind:
+            items.append(_("The coordination team's check-in on your match with %(name)s is "
+                           "due: they will contact you.", name=name))
     check = latest_check(mentor)
     if check and today < check.expires_on <= today + timedelta(days=CHECK_EXPIRY_WARNING_DAYS):
         items.append(_("Renew your background check before %(date)s.",

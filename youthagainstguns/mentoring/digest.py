@@ -27,9 +27,13 @@ def send_digest(today: date | None = None) -> int:
     counts = digest_counts(today or today_lima())
     if not any(counts.values()):
         return 0
+    # Rules registered by higher areas bring their own line (see board.register_rule).
+    registered = [(rule.digest_line, counts[name])
+                  for name, rule in board.registered_rules().items()
+                  if rule.digest_line is not None]
     messages = notifications.notify(
         notifications.staff(), MailKind.DAILY_DIGEST, "daily_digest",
-        link=absolute_url("mentoring.board"), **counts)
+        link=absolute_url("mentoring.board"), registered=registered, **counts)
     return len(messages)
 
 

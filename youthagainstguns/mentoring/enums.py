@@ -1,5 +1,5 @@
 """The mentoring area's labelled enums: screening outcomes, consent, match statuses (and the
-moves between them), closures, session and alert kinds."""
+moves between them), closures, session and alert kinds, goal progress."""
 from flask_babel import lazy_gettext as _l
 
 from ..enums import LabelledEnum
@@ -76,3 +76,11 @@ class SessionKind(LabelledEnum):
 class AlertKind(LabelledEnum):
     CONCERN = "concern", _l("Safeguarding concern")
     CONSENT_WITHDRAWN = "consent_withdrawn", _l("Consent withdrawn")
+
+
+class GoalProgress(LabelledEnum):
+    """How far a match has come with one of its goals, as a coordinator rates it at a check-in."""
+
+    NOT_STARTED = "not_started", _l("Not started")
+    SOME_PROGRESS = "some_progress", _l("Some progress")
+    ACHIEVED = "achieved", _l("Achieved"), "ok"

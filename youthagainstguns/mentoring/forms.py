@@ -33,6 +33,7 @@ from .enums import (
     ClosureReason,
     ClosureType,
     ConsentMethod,
+    GoalProgress,
     InterviewOutcome,
     ReferenceOutcome,
     SessionKind,
@@ -257,11 +258,22 @@ class ProposeMatchForm(AppForm):
     mentor_id = SearchSelectField(_l("Mentor"), source=READY_MENTORS,
                                   blank=_l("Choose a mentor"),
                                   validators=[DataRequired(message=_l("Choose a mentor."))])
-    goals = TextAreaField(_l("Goals"), validators=[Length(max=4000)])
+    goals = TextAreaField(_l("Goals"), validators=[Length(max=4000)],
+                          description=_l("One goal per line: each is rated at the staff "
+                                         "check-ins."))
     submit = SubmitField(_l("Propose match"))
 
 
-class ActivateMatchForm(AppForm):
+class MatchForm(AppForm):
+    """A form about one match, built for it with `for_match`."""
+
+    @classmethod
+    def for_match(cls, match: Match) -> AppForm:
+        """Return the form for `match` (most forms do not depend on it)."""
+        return cls()
+
+
+class ActivateMatchForm(MatchForm):
     agreement_signed_on = DateField(_l("Agreement signed on"), validators=[DataRequired()])
     first_meeting_on = DateField(_l("First meeting"), validators=[DataRequired()])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
@@ -269,7 +281,7 @@ class ActivateMatchForm(AppForm):
     submit = SubmitField(_l("Activate match"))
 
 
-class CloseMatchForm(AppForm):
+class CloseMatchForm(MatchForm):
     closed_on = DateField(_l("Closure date"), validators=[DataRequired()])
     closure_type = EnumSelectField(_l("Planned or unplanned"), ClosureType)
     closure_reason = EnumSelectField(_l("Reason"), ClosureReason)
@@ -278,16 +290,52 @@ class CloseMatchForm(AppForm):
     submit = SubmitField(_l("Close match"))
 
 
-class PauseMatchForm(AppForm):
+class PauseMatchForm(MatchForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
     submit = SubmitField(_l("Pause match"))
 
 
-class CheckInForm(AppForm):
+def _progress_choices() -> list[tuple[str, str]]:
+    return [("", _l("Choose how far it has come")), *GoalProgress.choices()]
+
+
+def _check_in_notes() -> TextAreaField:
+    return TextAreaField(_l("Notes"), validators=[Length(max=4000)])
+
+
+class CheckInForm(MatchForm):
+    """A staff check-in: when, how, notes, and a rating of each of the match's goals (one
+    select per goal, `goal_0`, `goal_1`, ... in the order of Match.goal_list())."""
+
     held_on = DateField(_l("Date"), validators=[DataRequired()])
     method = EnumSelectField(_l("How"), SessionKind)
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=4000)])
+    notes = _check_in_notes()
     submit = SubmitField(_l("Save check-in"))
+    goals: tuple[str, ...] = ()
+
+    @classmethod
+    def for_match(cls, match: Match) -> "CheckInForm":
+        """Return the check-in form with a required rating for each of the match's goals; a
+        match without goals gets a note instead."""
+        goals = match.goal_list()
+        selects = {
+            f"goal_{position}": SelectField(
+                _l("Goal %(n)d: %(goal)s", n=position + 1, goal=goal),
+                choices=_progress_choices,
+                validators=[DataRequired(message=_l("Say how far this goal has come."))])
+            for position, goal in enumerate(goals)}
+        # WTForms orders fields as they were made: notes made anew come after the goals.
+        form = type(cls.__name__, (cls,), {**selects, "notes": _check_in_notes(),
+                                           "goals": tuple(goals)})()
+        if not goals:
+            form.notes.description = _l("This match has no goals recorded, so there is "
+                                        "nothing to rate.")
+        return form
+
+    def ratings(self) -> dict[int, GoalProgress]:
+        """Return the rating given to each goal, by its position."""
+        return {position: GoalProgress(self[f"goal_{position}"].data)
+                for position in range(len(self.goals))}
 
 
 # --- Sessions and alerts -------------------------------------------------------------------

@@ -83,19 +83,30 @@ def match_detail(match_id: int):
         "mentoring/match_detail.html", match=match, sessions=sessions, today=today,
         mentee=match.mentee_for(current_user, today),
         editable={s.id for s in sessions if services.can_edit_session(s, current_user, now)},
-        check_ins=match.check_ins if current_user.is_staff else [],
+        **_check_ins(match),
     )
 
 
-def _lifecycle_form(match_id: int, action: str, form_class, title: str, act):
-    """Show the form for `action` on a match and apply `act(match, form)` when it is valid;
-    a match whose status does not allow the action goes back to its page with why."""
+def _check_ins(match) -> dict:
+    """The staff check-ins and each goal's latest rating, for staff only (mentors see none)."""
+    if not current_user.is_staff:
+        return {"check_ins": [], "goal_standings": []}
+    check_ins = services.match_check_ins(match)
+    return {"check_ins": check_ins,
+            "goal_standings": services.goal_standings(match, check_ins)}
+
+
+def _lifecycle_form(match_id: int, action: str, form_class: type[forms.MatchForm], title: str,
+                    act):
+    """Show the form for `action` on a match (`form_class.for_match`) and apply
+    `act(match, form)` when it is valid; a match whose status does not allow the action goes
+    back to its page with why."""
     match = services.get_match_or_404(match_id, for_user=current_user, need="manage")
     detail_url = url_for(".match_detail", match_id=match.id)
     if refusal := match.refusal(action):
         flash(refusal, "error")
         return redirect(detail_url)
-    form = form_class()
+    form = form_class.for_match(match)
     if request.method == "GET":
         for name in TODAY_BY_DEFAULT:
             if name in form:
@@ -166,12 +177,12 @@ def match_resume(match_id: int):
 @bp.route("/matches/<int:match_id>/check-ins/new", methods=["GET", "POST"])
 @staff_required
 def check_in_new(match_id: int):
-    """Record a coordinator's check-in with a match."""
+    """Record a coordinator's check-in with a match, rating each of its goals."""
 
     def act(match, form):
         services.record_check_in(match, held_on=form.held_on.data, method=form.method.data,
                                  notes=(form.notes.data or "").strip(), today=today_lima(),
-                                 by=current_user)
+                                 by=current_user, ratings=form.ratings())
 
     return _lifecycle_form(match_id, "check_in", forms.CheckInForm,
                            _("Record a staff check-in"), act)

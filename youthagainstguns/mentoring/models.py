@@ -28,6 +28,7 @@ from .enums import (
     ClosureReason,
     ClosureType,
     ConsentMethod,
+    GoalProgress,
     InterviewOutcome,
     MatchStatus,
     ReferenceOutcome,
@@ -349,6 +350,13 @@ class Match(db.Model):
     def __repr__(self) -> str:
         return f"<Match {self.id} {self.status}>"
 
+    def goal_list(self) -> list[str]:
+        """Return the match's goals: the non-empty lines of `goals`, trimmed, in order.
+
+        A goal's place in this list is its `position` in the check-ins' ratings.
+        """
+        return [line.strip() for line in (self.goals or "").splitlines() if line.strip()]
+
     def is_mentor(self, user: User) -> bool:
         """Tell whether `user` is this match's mentor."""
         return self.mentor.user_id == user.id
@@ -510,6 +518,29 @@ class StaffCheckIn(db.Model):
 
     match: so.Mapped[Match] = so.relationship(back_populates="check_ins")
     by: so.Mapped[User | None] = so.relationship()
+    goal_ratings: so.Mapped[list[CheckInGoalRating]] = so.relationship(
+        back_populates="check_in", cascade="all, delete-orphan",
+        order_by="CheckInGoalRating.position",
+    )
 
     # A match's check-ins since its start, counted in the index (the board's overdue list).
     __table_args__ = (sa.Index("ix_staff_check_ins_match_id_held_on", "match_id", "held_on"),)
+
+
+class CheckInGoalRating(db.Model):
+    """How far one of the match's goals had come at a staff check-in."""
+
+    __tablename__ = "check_in_goal_ratings"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    check_in_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff_check_ins.id"))
+    # The goal's place in Match.goal_list() when it was rated (0 = first line).
+    position: so.Mapped[int]
+    # The goal's wording as rated: the match's goals may be edited after the check-in.
+    goal: so.Mapped[str] = so.mapped_column(sa.Text)
+    progress: so.Mapped[GoalProgress] = so.mapped_column(enum_type(GoalProgress))
+
+    check_in: so.Mapped[StaffCheckIn] = so.relationship(back_populates="goal_ratings")
+
+    # One rating per goal per check-in; the unique index also finds a check-in's ratings.
+    __table_args__ = (sa.UniqueConstraint("check_in_id", "position"),)

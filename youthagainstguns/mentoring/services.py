@@ -7,7 +7,8 @@ decide an outcome ("today", "now") are parameters so that tests can move the clo
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -28,6 +29,7 @@ from .enums import (
     AlertKind,
     ClosureReason,
     ClosureType,
+    GoalProgress,
     MatchStatus,
     SessionKind,
 )
@@ -35,6 +37,7 @@ from .errors import MentoringError, PairingRefused, Refusal
 from .models import (
     MAX_SESSION_MINUTES,
     MIN_SESSION_MINUTES,
+    CheckInGoalRating,
     GuardianConsent,
     Match,
     Mentee,
@@ -360,16 +363,58 @@ def follow_up_alert(alert: SafeguardingAlert, *, notes: str, by: User, now: date
 
 
 def record_check_in(match: Match, *, held_on: date, method: SessionKind, notes: str,
-                    today: date, by: User) -> StaffCheckIn:
-    """Record a coordinator's contact with a match."""
+                    today: date, by: User,
+                    ratings: Mapping[int, GoalProgress] | None = None) -> StaffCheckIn:
+    """Record a coordinator's contact with a match and how far each of its goals has come.
+
+    :param ratings: a progress for every goal, by its position in `match.goal_list()`; each
+        rating keeps the goal's wording as it is now.
+    """
     match.check_move("check_in")
     refuse_future(held_on, today, "held_on")
+    goals, ratings = match.goal_list(), ratings or {}
+    if set(ratings) != set(range(len(goals))):
+        raise MentoringError(_("Rate each of the match's goals."))
     check_in = StaffCheckIn(match=match, held_on=held_on, method=method, notes=notes,
-                            by_id=by.id)
+                            by_id=by.id, goal_ratings=[
+                                CheckInGoalRating(position=position, goal=goal,
+                                                  progress=ratings[position])
+                                for position, goal in enumerate(goals)])
     db.session.add(check_in)
     db.session.flush()
     record("match.check_in", match, f"check_in={check_in.id}", actor=by)
     return check_in
+
+
+def match_check_ins(match: Match) -> list[StaffCheckIn]:
+    """Return a match's staff check-ins, oldest first, with who held them and their goal
+    ratings (two statements however many there are)."""
+    return list(db.session.scalars(
+        sa.select(StaffCheckIn).where(StaffCheckIn.match_id == match.id)
+        .options(joinedload(StaffCheckIn.by), selectinload(StaffCheckIn.goal_ratings))
+        .order_by(StaffCheckIn.held_on, StaffCheckIn.id)
+    ))
+
+
+@dataclass(frozen=True)
+class GoalStanding:
+    """One of a match's goals with its latest rating (None before the first) and the check-in
+    it was given at."""
+
+    goal: str
+    latest: CheckInGoalRating | None = None
+    check_in: StaffCheckIn | None = None
+
+
+def goal_standings(match: Match, check_ins: Sequence[StaffCheckIn]) -> list[GoalStanding]:
+    """Return each of the match's goals with its latest rating among `check_ins` (oldest
+    first, as match_check_ins gives them); a goal is known by its position."""
+    latest: dict[int, tuple[CheckInGoalRating, StaffCheckIn]] = {}
+    for check_in in check_ins:
+        for rating in check_in.goal_ratings:
+            latest[rating.position] = (rating, check_in)
+    return [GoalStanding(goal, *latest.get(position, ()))
+            for position, goal in enumerate(match.goal_list())]
 
 
 def match_sessions(match: Match) -> list[MentoringSession]:

@@ -21,6 +21,7 @@ from ..certificates.models import Certificate
 from ..extensions import db
 from ..i18n import format_date, format_datetime
 from ..mentoring.models import (
+    CheckInGoalRating,
     GuardianConsent,
     Match,
     Mentee,
@@ -28,11 +29,12 @@ from ..mentoring.models import (
     SafeguardingAlert,
     StaffCheckIn,
 )
+from ..referrals.models import Referral, ReferralFollowUp, SharingConsent
 from ..timeutil import utcnow
 from ..workshops.models import RosterEntry, Student
 
 # Internal bookkeeping that says nothing about the person (the row's edit counter).
-NOT_EXPORTED = {Mentee: {"version_id"}, Match: {"version_id"}}
+NOT_EXPORTED = {Mentee: {"version_id"}, Match: {"version_id"}, Referral: {"version_id"}}
 
 FIELDS: dict[type, tuple[tuple[str, object], ...]] = {
     Student: (
@@ -113,6 +115,32 @@ FIELDS: dict[type, tuple[tuple[str, object], ...]] = {
         ("id", _l("Record number")), ("match_id", _l("Match number")),
         ("held_on", _l("Held on")), ("by_id", _l("By (user number)")),
         ("method", _l("How")), ("notes", _l("Notes")),
+    ),
+    CheckInGoalRating: (
+        ("id", _l("Record number")), ("check_in_id", _l("Check-in number")),
+        ("position", _l("Place among the goals")), ("goal", _l("Goal")),
+        ("progress", _l("Progress")),
+    ),
+    Referral: (
+        ("id", _l("Record number")), ("mentee_id", _l("Mentee number")),
+        ("partner_id", _l("Partner number")), ("service_kind", _l("Kind of help")),
+        ("reason", _l("Reason")), ("referred_on", _l("Referred on")),
+        ("proposed_by_id", _l("Proposed by (user number)")), ("status", _l("Status")),
+        ("sent_on", _l("Sent on")), ("accepted_on", _l("Accepted on")),
+        ("started_on", _l("Started on")), ("ended_on", _l("Ended on")),
+        ("created_at", _l("Recorded on")),
+    ),
+    ReferralFollowUp: (
+        ("id", _l("Record number")), ("referral_id", _l("Referral number")),
+        ("held_on", _l("Held on")), ("by_id", _l("By (user number)")), ("notes", _l("Notes")),
+    ),
+    SharingConsent: (
+        ("id", _l("Record number")), ("mentee_id", _l("Mentee number")),
+        ("partner_id", _l("Partner number")), ("given_by", _l("Given by")),
+        ("relation", _l("Relation")), ("given_on", _l("Given on")), ("method", _l("How")),
+        ("recorded_by_id", _l("Recorded by (user number)")),
+        ("withdrawn_on", _l("Withdrawn on")), ("withdrawn_reason", _l("Reason for withdrawal")),
+        ("withdrawn_recorded_by_id", _l("Withdrawal recorded by (user number)")),
     ),
 }
 AUDIT_FIELDS = (("at", _l("When")), ("action", _l("What")), ("actor_id", _l("By (user number)")))
@@ -219,11 +247,16 @@ def student_sections(student: Student) -> list[Section]:
 
 def mentee_sections(mentee: Mentee) -> list[Section]:
     """Return the sections held about a mentee: record, consents, matches with their sessions
-    and check-ins, safeguarding alerts, and who did what with the record."""
+    and check-ins, safeguarding alerts, referrals with their follow-ups and sharing consents,
+    and who did what with the record."""
     matches = sorted(mentee.matches, key=lambda m: m.id)
     alerts = db.session.scalars(sa.select(SafeguardingAlert).where(
         SafeguardingAlert.mentee_id == mentee.id).order_by(SafeguardingAlert.id))
     school = mentee.school.name if mentee.school else None
+    referrals = db.session.scalars(sa.select(Referral).where(
+        Referral.mentee_id == mentee.id).order_by(Referral.id)).all()
+    sharing = db.session.scalars(sa.select(SharingConsent).where(
+        SharingConsent.mentee_id == mentee.id).order_by(SharingConsent.id))
     return [
         Section("mentee", _("Mentee"), [(mentee, {"school": (_l("School"), school)})]),
         Section("consents", _("Guardian consent"),
@@ -234,7 +267,16 @@ def mentee_sections(mentee: Mentee) -> list[Section]:
             (s, {}) for m in matches for s in sorted(m.sessions, key=lambda s: s.id)]),
         Section("check_ins", _("Staff check-ins"), [
             (c, {}) for m in matches for c in sorted(m.check_ins, key=lambda c: c.id)]),
+        Section("goal_ratings", _("Goal progress at staff check-ins"), [
+            (r, {}) for m in matches for c in sorted(m.check_ins, key=lambda c: c.id)
+            for r in c.goal_ratings]),
         Section("alerts", _("Safeguarding alerts"), [(a, {}) for a in alerts]),
+        Section("referrals", _("Referrals to partner services"), [
+            (r, {"partner": (_l("Partner"), r.partner.name)}) for r in referrals]),
+        Section("referral_follow_ups", _("Referral follow-ups"), [
+            (f, {}) for r in referrals for f in r.follow_ups]),
+        Section("sharing_consents", _("Consent to share data with partners"), [
+            (c, {"partner": (_l("Partner"), c.partner.name)}) for c in sharing]),
         Section("mentee_audit", _("Record of actions on the mentee's file"),
                 _audit_trail(mentee)),
     ]

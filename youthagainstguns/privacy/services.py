@@ -22,6 +22,7 @@ from ..listing import matching, search_words
 from ..mentoring.enums import OPEN_MATCH_STATUSES
 from ..mentoring.models import GuardianConsent, Match, Mentee, SafeguardingAlert
 from ..mentoring.services import get_mentee_or_404
+from ..referrals.models import Referral, SharingConsent
 from ..timeutil import lima_day_bounds, today_lima, utcnow
 from ..workshops.models import (
     ATTENDED_STATUSES,
@@ -60,6 +61,9 @@ SCRUBBED = {
     GuardianConsent: ("given_by", "relation", "withdrawn_reason"),
     Match: ("goals", "paused_reason", "exit_notes", "mentee_name_at_closure"),
     SafeguardingAlert: ("details", "follow_up_notes"),
+    # Kind, partner, status and dates stay for the referral outcomes' figures.
+    Referral: ("reason",),
+    SharingConsent: ("given_by", "relation", "withdrawn_reason"),
 }
 SCRUBBED_PER_MATCH = {"sessions": ("activity", "notes"), "check_ins": ("notes",)}
 
@@ -102,7 +106,8 @@ def _scrub(item, names: tuple[str, ...]) -> None:
 def anonymise_mentee(mentee: Mentee, reason: Reason, *, by: User | None = None,
                      now: datetime | None = None) -> None:
     """Anonymise a mentee and empty the free text of their consents, matches, sessions,
-    check-ins and alerts; audited. Raises if already anonymised or a match is open."""
+    check-ins, alerts, referrals and their follow-ups; audited. Raises if already anonymised
+    or a match is open."""
     mentee.anonymise(now)
     for consent in mentee.consents:
         _scrub(consent, SCRUBBED[GuardianConsent])
@@ -111,9 +116,20 @@ def anonymise_mentee(mentee: Mentee, reason: Reason, *, by: User | None = None,
         for relation, names in SCRUBBED_PER_MATCH.items():
             for item in getattr(match, relation):
                 _scrub(item, names)
+        for check_in in match.check_ins:  # each rating keeps a copy of a goal's wording
+            for rating in check_in.goal_ratings:
+                _scrub(rating, ("goal",))
     for alert in db.session.scalars(sa.select(SafeguardingAlert).where(
             SafeguardingAlert.mentee_id == mentee.id)):
         _scrub(alert, SCRUBBED[SafeguardingAlert])
+    for referral in db.session.scalars(sa.select(Referral).where(
+            Referral.mentee_id == mentee.id)):
+        _scrub(referral, SCRUBBED[Referral])
+        for follow_up in referral.follow_ups:
+            _scrub(follow_up, ("notes",))
+    for consent in db.session.scalars(sa.select(SharingConsent).where(
+            SharingConsent.mentee_id == mentee.id)):
+        _scrub(consent, SCRUBBED[SharingConsent])
     record("privacy.anonymise", mentee, f"mentee {mentee.id} anonymised: {reason.value}",
            actor=by)
 

@@ -12,9 +12,10 @@ The rules, in one place:
 - A student is reached when a roster line of theirs at such a workshop is present or late
   (ATTENDED_STATUSES); a student at two workshops counts once in each figure or row.
 - The attendance rate is attended lines over marked lines (see `Share` and `attendance_of`).
-- A venue scope counts the workshops held at that venue (whoever's pupils came); a speaker
-  scope the workshops they spoke at; a mentor scope only their matches and sessions. Workshop
-  figures do not apply to a mentor, mentoring figures not to a venue or a speaker (None).
+- A school scope counts its own pupils at the workshops it hosted or they were on; a venue
+  scope the workshops held at that venue (whoever's pupils came); a speaker scope the
+  workshops they spoke at; a mentor scope only their matches and sessions. Workshop figures do
+  not apply to a mentor, mentoring figures only to the program and a mentor (else None).
 """
 from __future__ import annotations
 
@@ -26,8 +27,16 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 
 from ..certificates.models import Certificate, CertificateKind
+from ..dbtypes import not_indexed
 from ..extensions import db
-from ..mentoring.models import Match, MatchStatus, MentoringSession
+from ..mentoring.models import (
+    CheckInGoalRating,
+    GoalProgress,
+    Match,
+    MatchStatus,
+    MentoringSession,
+    StaffCheckIn,
+)
 from ..schools.models import School
 from ..speakers.models import Speaker
 from ..timeutil import last_month_starts, lima_day_bounds, month_bounds, month_start
@@ -38,7 +47,9 @@ from ..workshops.models import (
     AttendanceStatus,
     RosterCount,
     RosterEntry,
+    Student,
     Workshop,
+    school_workshop_ids,
     workshop_speakers,
 )
 
@@ -99,24 +110,33 @@ class Period:
 
 @dataclass(frozen=True)
 class FigureScope:
-    """Whose figures: the whole program (nothing set), one venue, one speaker or one mentor.
+    """Whose figures: the whole program (nothing set), one school's pupils, one venue, one
+    speaker or one mentor.
 
-    Not reports.services.Scope: that one selects a school's *pupils* wherever they attended
-    (the school's attendance report); this one selects *workshops* by where and by whom.
+    A school scope is what the school's own attendance report covers (reports.services.Scope):
+    the workshops it hosted or its pupils were on (`school_workshop_ids`), and of their rosters
+    only its own pupils' lines. A venue scope is the workshops held there, whoever's pupils came.
     """
 
+    school_id: int | None = None
     venue_id: int | None = None
     speaker_id: int | None = None
     mentor_id: int | None = None  # a MentorProfile id
 
     def __post_init__(self):
-        if sum(x is not None for x in (self.venue_id, self.speaker_id, self.mentor_id)) > 1:
-            raise ValueError("a scope is the program, one venue, one speaker or one mentor")
+        chosen = (self.school_id, self.venue_id, self.speaker_id, self.mentor_id)
+        if sum(x is not None for x in chosen) > 1:
+            raise ValueError("a scope is the program, one school, venue, speaker or mentor")
 
     @classmethod
     def program(cls) -> FigureScope:
         """Return the whole program."""
         return cls()
+
+    @classmethod
+    def school(cls, school_id: int) -> FigureScope:
+        """Return one school's pupils, at its own workshops and at any other venue."""
+        return cls(school_id=school_id)
 
     @classmethod
     def venue(cls, venue_id: int) -> FigureScope:
@@ -140,13 +160,15 @@ class FigureScope:
 
     @property
     def has_mentoring(self) -> bool:
-        """Tell whether mentoring figures apply (not to a venue or a speaker)."""
-        return self.venue_id is None and self.speaker_id is None
+        """Tell whether mentoring figures apply (to the program and to a mentor)."""
+        return self.school_id is None and self.venue_id is None and self.speaker_id is None
 
     def workshops(self) -> list[sa.ColumnElement[bool]]:
         """Return the conditions on Workshop for the workshops in scope."""
         if not self.has_workshops:
             raise ValueError("workshop figures do not apply to a mentor")
+        if self.school_id is not None:
+            return [Workshop.id.in_(school_workshop_ids(self.school_id))]
         if self.venue_id is not None:
             return [Workshop.venue_id == self.venue_id]
         if self.speaker_id is not None:
@@ -154,10 +176,26 @@ class FigureScope:
                 workshop_speakers.c.speaker_id == self.speaker_id))]
         return []
 
+    def only_pupils(self, query: sa.Select, student_id) -> sa.Select:
+        """Return `query` narrowed to the students in scope by its `student_id` column (a
+        roster line's, a certificate's): a school's own pupils, or `query` as it is.
+
+        Joined, with the school not looked up by index (not_indexed): SQLite then starts from
+        the scope's workshops, not from every pupil the school ever had.
+        """
+        if self.school_id is None:
+            return query
+        return query.join(Student, Student.id == student_id).where(
+            not_indexed(Student.school_id) == self.school_id)
+
+    def roster_counts(self) -> list[sa.ColumnElement[bool]]:
+        """Return the conditions on RosterCount for the roster lines in scope."""
+        return [] if self.school_id is None else [RosterCount.school_id == self.school_id]
+
     def matches(self) -> list[sa.ColumnElement[bool]]:
         """Return the conditions on Match for the matches in scope."""
         if not self.has_mentoring:
-            raise ValueError("mentoring figures do not apply to a venue or a speaker")
+            raise ValueError("mentoring figures do not apply to a school, venue or speaker")
         return [] if self.mentor_id is None else [Match.mentor_id == self.mentor_id]
 
 
@@ -260,9 +298,11 @@ def _workshops_held(period: Period, scope: FigureScope) -> sa.Select:
 
 def _attended_lines(period: Period, scope: FigureScope, *columns) -> sa.Select:
     """Select `columns` over the present and late roster lines of the workshops counted."""
-    return (sa.select(*columns)
-            .select_from(sa.join(RosterEntry, Workshop, Workshop.id == RosterEntry.workshop_id))
-            .where(RosterEntry.status.in_(ATTENDED_STATUSES), *_held(period, scope)))
+    return scope.only_pupils(
+        sa.select(*columns)
+        .select_from(sa.join(RosterEntry, Workshop, Workshop.id == RosterEntry.workshop_id))
+        .where(RosterEntry.status.in_(ATTENDED_STATUSES), *_held(period, scope)),
+        RosterEntry.student_id)
 
 
 def _students_reached(period: Period, scope: FigureScope) -> sa.Select:
@@ -273,15 +313,17 @@ def _marks(period: Period, scope: FigureScope, column) -> sa.Select:
     """Select one of `_attendance_sums` over the roster counts of the workshops counted."""
     return (sa.select(column)
             .select_from(sa.join(RosterCount, Workshop, Workshop.id == RosterCount.workshop_id))
-            .where(*_held(period, scope)))
+            .where(*_held(period, scope), *scope.roster_counts()))
 
 
 def _certificates_issued(period: Period, scope: FigureScope) -> sa.Select:
-    return (sa.select(sa.func.count(Certificate.id))
-            .join(Workshop, Workshop.id == Certificate.workshop_id)
-            .where(Certificate.kind == CertificateKind.STUDENT, Certificate.revoked_at.is_(None),
-                   Certificate.issued_on >= period.start, Certificate.issued_on <= period.end,
-                   *scope.workshops()))
+    return scope.only_pupils(
+        sa.select(sa.func.count(Certificate.id))
+        .join(Workshop, Workshop.id == Certificate.workshop_id)
+        .where(Certificate.kind == CertificateKind.STUDENT, Certificate.revoked_at.is_(None),
+               Certificate.issued_on >= period.start, Certificate.issued_on <= period.end,
+               *scope.workshops()),
+        Certificate.student_id)
 
 
 def _active_matches(period: Period, scope: FigureScope) -> sa.Select:
@@ -359,15 +401,16 @@ def _breakdown(period: Period, scope: FigureScope, key, *, by_speaker: bool = Fa
                            sa.func.count(sa.distinct(School.district)).label("districts"))
                  .select_from(_joined(Workshop, by_speaker=by_speaker))
                  .where(*held).group_by(key).subquery())
-    reached = (sa.select(key.label("key"),
-                         sa.func.count(sa.distinct(RosterEntry.student_id)).label("reached"))
-               .select_from(_joined(RosterEntry, by_speaker=by_speaker))
-               .where(RosterEntry.status.in_(ATTENDED_STATUSES), *held).group_by(key)
-               .subquery())
+    reached = scope.only_pupils(
+        sa.select(key.label("key"),
+                  sa.func.count(sa.distinct(RosterEntry.student_id)).label("reached"))
+        .select_from(_joined(RosterEntry, by_speaker=by_speaker))
+        .where(RosterEntry.status.in_(ATTENDED_STATUSES), *held), RosterEntry.student_id
+    ).group_by(key).subquery()
     attended, marked = _attendance_sums()
     marks = (sa.select(key.label("key"), attended.label("attended"), marked.label("marked"))
              .select_from(_joined(RosterCount, by_speaker=by_speaker))
-             .where(*held).group_by(key).subquery())
+             .where(*held, *scope.roster_counts()).group_by(key).subquery())
     return (sa.select(workshops.c.key, workshops.c.workshops, workshops.c.districts,
                       sa.func.coalesce(reached.c.reached, 0).label("reached"),
                       sa.func.coalesce(marks.c.attended, 0).label("attended"),
@@ -477,3 +520,30 @@ def mentoring_hours_per_month(period: Period, scope: FigureScope | None = None
                              MentoringSession.duration_minutes.label("value"))
     return [(first, _hours(minutes))
             for first, minutes in _per_month(period, inner, sa.func.sum)]
+
+
+# Mentoring goals -----------------------------------------------------------------------------
+
+def goal_progress(period: Period, scope: FigureScope | None = None
+                  ) -> list[tuple[GoalProgress, int]]:
+    """Return how many goals of the matches in scope have each progress (all of them, zeros
+    included), as of each goal's latest rating at a check-in held in the period.
+
+    A goal is a match's goal by its position (Match.goal_list()): rated "some progress" and
+    later "achieved" in the period, it counts once, as achieved. Goals not rated in the
+    period count nowhere.
+    """
+    scope = scope or FigureScope()
+    latest = sa.func.row_number().over(
+        partition_by=(StaffCheckIn.match_id, CheckInGoalRating.position),
+        order_by=(StaffCheckIn.held_on.desc(), StaffCheckIn.id.desc()))
+    ratings = (sa.select(CheckInGoalRating.progress, latest.label("latest"))
+               .join(StaffCheckIn, StaffCheckIn.id == CheckInGoalRating.check_in_id)
+               .join(Match, Match.id == StaffCheckIn.match_id)
+               .where(StaffCheckIn.held_on >= period.start, StaffCheckIn.held_on <= period.end,
+                      *scope.matches())
+               .subquery())
+    counts = dict(db.session.execute(
+        sa.select(ratings.c.progress, sa.func.count()).where(ratings.c.latest == 1)
+        .group_by(ratings.c.progress)).all())
+    return [(progress, int(counts.get(progress, 0))) for progress in GoalProgress]

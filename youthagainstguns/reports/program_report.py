@@ -5,11 +5,12 @@ dashboard) take the program's figures for a period from; `build_speaker_report(p
 same for the per-speaker report. Both return plain frozen dataclasses whose counts of children
 are already suppressed (reports/suppression.py):
 
-- Every count of children in a breakdown (per district, school, month, match status, speaker)
-  is a `Cell`, suppressed as a column against the total shown beside it (complementary
-  suppression). The total of a district, school or month table is the program's distinct
-  students reached (a student reached in two rows counts in each, once in the total), the
-  same `Cell` in every table and in the key figures, hidden in all where hidden in one.
+- Every count of children in a breakdown (per district, school, month, match status, goal
+  progress, speaker) is a `Cell`, suppressed as a column against the total shown beside it
+  (complementary suppression). The total of a district, school or month table is the
+  program's distinct students reached (a student reached in two rows counts in each, once in
+  the total), the same `Cell` in every table and in the key figures, hidden in all where
+  hidden in one.
 - Headline counts of children (students reached, certificates issued, active matches) are
   hidden when 1 to 4.
 - A rate (`Rate`) is hidden when the count of its row is hidden or its numerator or
@@ -20,7 +21,7 @@ a shorter period (a month, say) is drawn in the 12 months ending with its last m
 chart has a trend to show; the months table then has no total row (the distinct students of
 those 12 months are not among the figures).
 
-Costs a fixed 7 statements for the program report and 2 for the speaker report, whatever the
+Costs a fixed 8 statements for the program report and 2 for the speaker report, whatever the
 number of workshops, schools or speakers.
 """
 from __future__ import annotations
@@ -31,10 +32,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .. import charts
-from ..mentoring.models import MatchStatus
+from ..mentoring.models import GoalProgress, MatchStatus
 from . import figures
 from .figures import FigureScope, Period, Share
 from .suppression import SHOWN_COMPLEMENT, Cell, is_small, share_rate, single, suppress_column
@@ -62,6 +64,9 @@ class Rate:
     def drawn(self) -> float | None:
         """Return the value for a chart: None (no bar) when hidden or missing."""
         return None if self.hidden or self.value is None else float(self.value)
+
+
+Value = str | int | Decimal | Cell | Rate  # a table's cell; Cell and Rate know how they show
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,8 @@ class ProgramReport:
     months_total: Cell | None  # `reached` when the series is the period, else None
     matches: list[tuple[MatchStatus, Cell]]  # today's, every status
     matches_total: Cell
+    goals: list[tuple[GoalProgress, Cell]]  # latest ratings at the period's check-ins
+    goals_total: Cell
 
     @property
     def series_is_period(self) -> bool:
@@ -130,9 +137,9 @@ class SpeakerReport:
     workshops_held: int
 
 
-def _rate(share: Share | None, count: Cell | None = None) -> Rate:
-    """The share's rate, hidden when `count` (its row's children) is hidden or its numerator
-    or denominator is small."""
+def rate_of(share: Share | None, count: Cell | None = None) -> Rate:
+    """Return the share's rate, hidden when `count` (its row's children) is hidden or its
+    numerator or denominator is 1 to 4."""
     if share is None or not share.denominator:
         return Rate(None)
     value = share_rate(share.numerator, share.denominator)
@@ -141,8 +148,43 @@ def _rate(share: Share | None, count: Cell | None = None) -> Rate:
     return Rate(share.rate)
 
 
-def _strictest(*totals: Cell | None) -> Cell:
-    """The one total every table shows: hidden if any table had to hide it."""
+# The key figures, in the order every page, PDF and CSV shows them; the names are
+# reports/figures.py's (a dashboard tile's data-figure).
+FIGURE_LABELS = {
+    "students_reached": _l("students reached"),
+    "workshops_held": _l("workshops held"),
+    "attendance_rate": _l("attendance rate"),
+    "certificates_issued": _l("certificates issued"),
+    "active_matches": _l("active matches"),
+    "mentoring_hours": _l("mentoring hours"),
+    "retention_rate": _l("match retention"),
+}
+
+
+def shown_alone(key: figures.KeyFigures, reached: Cell | None = None) -> dict[str, Value]:
+    """Return a scope's key figures as shown (name → value), those that do not apply to it
+    left out: counts of children hidden when 1 to 4, a rate hidden with its counts.
+
+    :param reached: students reached as a table beside the figures shows it (hidden there
+        to protect another cell), else the count shown alone.
+    """
+    if reached is None and key.students_reached is not None:
+        reached = single(key.students_reached)
+    values = {
+        "students_reached": reached,
+        "workshops_held": key.workshops_held,
+        "attendance_rate": None if key.attendance is None else rate_of(key.attendance, reached),
+        "certificates_issued": (None if key.certificates_issued is None
+                                else single(key.certificates_issued)),
+        "active_matches": None if key.active_matches is None else single(key.active_matches),
+        "mentoring_hours": key.mentoring_hours,
+        "retention_rate": None if key.retention is None else rate_of(key.retention),
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def strictest(*totals: Cell | None) -> Cell:
+    """Return the one total every table shows: hidden if any table had to hide it."""
     present = [cell for cell in totals if cell is not None]
     return next((cell for cell in present if cell.suppressed), present[0])
 
@@ -157,7 +199,7 @@ def _rows(rows: list[figures.Row], total: int) -> tuple[list[BreakdownRow], Cell
             average = (Decimal(row.attendance.numerator) / row.workshops).quantize(
                 figures.TENTH, ROUND_HALF_UP)
         out.append(BreakdownRow(name=row.name, workshops=row.workshops, reached=cell,
-                                attendance=_rate(row.attendance, cell), district=row.district,
+                                attendance=rate_of(row.attendance, cell), district=row.district,
                                 districts=row.districts, average=average))
     return out, shown_total
 
@@ -171,7 +213,7 @@ def series_period(period: Period) -> Period:
 
 
 def build_program_report(period: Period) -> ProgramReport:
-    """Return the program's figures for `period`, suppressed, in 7 SQL statements."""
+    """Return the program's figures for `period`, suppressed, in 8 SQL statements."""
     scope = FigureScope.program()
     key = figures.key_figures(period, scope)
     series = series_period(period)
@@ -181,7 +223,7 @@ def build_program_report(period: Period) -> ProgramReport:
     month_cells, month_total = suppress_column(
         [n for _month, n in reached_per_month],
         key.students_reached if series == period else None)
-    reached = _strictest(district_total, school_total, month_total,
+    reached = strictest(district_total, school_total, month_total,
                          single(key.students_reached))
     hours = dict(figures.mentoring_hours_per_month(series, scope))
     months = [MonthRow(month=month, workshops=workshops, reached=cell,
@@ -191,16 +233,22 @@ def build_program_report(period: Period) -> ProgramReport:
     statuses = figures.matches_by_status(scope)
     status_cells, matches_total = suppress_column([n for _status, n in statuses],
                                                   sum(n for _status, n in statuses))
+    progress = figures.goal_progress(period, scope)
+    goal_cells, goals_total = suppress_column([n for _progress, n in progress],
+                                              sum(n for _progress, n in progress))
+    shown = shown_alone(key, reached)
     return ProgramReport(
         period=period, series_period=series, reached=reached,
-        workshops_held=key.workshops_held, attendance=_rate(key.attendance, reached),
-        certificates_issued=single(key.certificates_issued),
-        active_matches=single(key.active_matches), mentoring_hours=key.mentoring_hours,
-        retention=_rate(key.retention), districts=districts, schools=schools, months=months,
+        workshops_held=key.workshops_held, attendance=shown["attendance_rate"],
+        certificates_issued=shown["certificates_issued"],
+        active_matches=shown["active_matches"], mentoring_hours=key.mentoring_hours,
+        retention=shown["retention_rate"], districts=districts, schools=schools, months=months,
         months_total=reached if series == period else None,
         matches=[(status, cell) for (status, _n), cell in zip(statuses, status_cells,
                                                              strict=True)],
-        matches_total=matches_total)
+        matches_total=matches_total,
+        goals=list(zip((p for p, _n in progress), goal_cells, strict=True)),
+        goals_total=goals_total)
 
 
 def build_speaker_report(period: Period) -> SpeakerReport:
@@ -212,9 +260,6 @@ def build_speaker_report(period: Period) -> SpeakerReport:
 
 
 # What the page, the PDF and the CSVs show of a report: tables, charts, sections --------------
-
-Value = str | int | Decimal | Cell | Rate  # a table's cell; Cell and Rate know how they show
-
 
 @dataclass(frozen=True)
 class Table:
@@ -248,15 +293,19 @@ def shown(value: Value) -> str:
     return str(value)
 
 
-def key_figures(report: ProgramReport) -> list[tuple[str, Value]]:
-    """Return the headline figures as (label, value), in the order they are shown."""
-    return [(_("students reached"), report.reached),
-            (_("workshops held"), report.workshops_held),
-            (_("attendance rate"), report.attendance),
-            (_("certificates issued"), report.certificates_issued),
-            (_("active matches"), report.active_matches),
-            (_("mentoring hours"), report.mentoring_hours),
-            (_("match retention"), report.retention)]
+def key_figures(report: ProgramReport) -> dict[str, Value]:
+    """Return the headline figures (name → value, FIGURE_LABELS' order)."""
+    return {"students_reached": report.reached, "workshops_held": report.workshops_held,
+            "attendance_rate": report.attendance,
+            "certificates_issued": report.certificates_issued,
+            "active_matches": report.active_matches, "mentoring_hours": report.mentoring_hours,
+            "retention_rate": report.retention}
+
+
+def figure_tiles(values: dict[str, Value]) -> list[tuple[str, str, Value]]:
+    """Return (name, label, value) for each figure given, in FIGURE_LABELS' order."""
+    return [(name, str(label), values[name]) for name, label in FIGURE_LABELS.items()
+            if name in values]
 
 
 def _count(cell: Cell) -> int | None:
@@ -277,7 +326,8 @@ def program_tables(report: ProgramReport) -> list[Table]:
     total = _("Total (each student once)")
     months = [charts.month_label(row.month) for row in report.months]
     figures_table = Table("figures", _("Key figures"), [_("Figure"), _("Value")],
-                          [[label, value] for label, value in key_figures(report)])
+                          [[label, value] for _name, label, value
+                           in figure_tiles(key_figures(report))])
     month_rows = [[label, row.workshops, row.reached]
                   for label, row in zip(months, report.months, strict=True)]
     month_total = (None if report.months_total is None
@@ -312,14 +362,18 @@ def program_tables(report: ProgramReport) -> list[Table]:
               [[status.label, cell] for status, cell in report.matches],
               [_("Total"), report.matches_total],
               _("Today's matches, whatever the period: a match's status is not dated.")),
+        Table("goals", _("Progress of the matches' goals"), [_("Progress"), _("Goals")],
+              [[progress.label, cell] for progress, cell in report.goals],
+              [_("Total"), report.goals_total],
+              _("Each goal as of its latest rating at a staff check-in held in the period.")),
     ]
 
 
 def program_sections(report: ProgramReport) -> list[Section]:
     """Return the report's sections with their charts (the page and the PDF draw these).
 
-    A chart that would draw only hidden values and zeros is left out (it would show nothing
-    or "no data"); its table says "<5" and "*".
+    A chart that would draw nothing (no rows, or only hidden values and zeros) is left out:
+    it would show empty axes or "no data"; its table says "No data yet", "<5", "*" or 0.
     """
     tables = {table.key: table for table in program_tables(report)}
     months = [charts.month_label(row.month) for row in report.months]
@@ -330,7 +384,7 @@ def program_sections(report: ProgramReport) -> list[Section]:
 
     def drawn(draw, title, points, x_title, y_title, is_percent=False):
         values = [value for _label, value in points]
-        if None in values and not any(values):  # only hidden values and zeros
+        if not any(values):  # no rows, or only hidden values and zeros: nothing to draw
             return None
         return title, draw(title, points, x_title=x_title, y_title=y_title,
                            is_percent=is_percent, show_title=False)
@@ -362,6 +416,10 @@ def program_sections(report: ProgramReport) -> list[Section]:
                 drawn(charts.horizontal_bar, tables["matches"].title,
                       [(status.label, _count(cell)) for status, cell in report.matches],
                       _("Status"), _("Matches"))),
+        section("goals",
+                drawn(charts.horizontal_bar, tables["goals"].title,
+                      [(progress.label, _count(cell)) for progress, cell in report.goals],
+                      _("Progress"), _("Goals"))),
     ]
 
 

@@ -18,7 +18,7 @@ from ..i18n import format_date, format_datetime
 from ..pdf import pdf_response, render_pdf
 from ..text import download_name
 from ..timeutil import today_lima, utcnow
-from . import program_report
+from . import program, program_report
 from .blueprint import bp
 from .figures import Period
 from .forms import ProgramPeriodForm
@@ -70,35 +70,39 @@ def _csv(table: program_report.Table, period: Period,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _report_page(template: str, figures: Callable[[Period], dict]) -> str:
+def _report_page(template: str, figures: Callable[[Period], dict], **context) -> str:
     """Render a report page: the period form and, once the period is valid, `figures(period)`
     (a template context) with the period written out and the downloads' query."""
     form, period = _period_form()
     if period is None:
-        return render_template(template, form=form, report=None, period_text="")
+        return render_template(template, form=form, report=None, period_text="", **context)
     return render_template(template, form=form, period_text=period_label(period),
-                           download_args=_period_args(period), **figures(period))
+                           download_args=_period_args(period), **figures(period), **context)
 
 
 def _program_figures(period: Period) -> dict:
     report = program_report.build_program_report(period)
-    return dict(report=report, key_figures=program_report.key_figures(report),
+    return dict(report=report,
+                tiles=program_report.figure_tiles(program_report.key_figures(report)),
                 sections=program_report.program_sections(report),
                 tables=program_report.program_tables(report))
 
 
-@bp.route("/reports/program/period")
+@bp.route("/reports/program", endpoint="program")
 @staff_required
-def program_period():
-    """Show the program report for a period: key figures, charts with tables, downloads."""
-    return _report_page("reports/program_period.html", _program_figures)
+def program_page():
+    """Show the program's figures for a period (key figures, charts with tables, downloads)
+    and since it started."""
+    since_start, since_start_tables = program.since_start()
+    return _report_page("reports/program.html", _program_figures, since_start=since_start,
+                        since_start_tables=since_start_tables)
 
 
 @bp.route("/reports/program.pdf")
 @staff_required
 def program_pdf():
     """Download the program report for a period as a PDF a funder can read."""
-    period = _download_period(".program_period")
+    period = _download_period(".program")
     body = render_pdf("reports/program.html", period_text=period_label(period),
                       generated=format_datetime(utcnow()), **_program_figures(period))
     _exported("pdf", period)
@@ -110,7 +114,7 @@ def program_pdf():
 @staff_required
 def program_csv(program_table: str):
     """Download one table of the program report (districts, schools, months...) as CSV."""
-    period = _download_period(".program_period")
+    period = _download_period(".program")
     tables = {table.key: table for table in program_report.program_tables(
         program_report.build_program_report(period))}
     if program_table not in tables:

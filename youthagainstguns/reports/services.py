@@ -19,12 +19,11 @@ from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.lib.pagesizes import A4
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
 
 from .. import pdf, pdf_fast
 from ..auth.models import User
 from ..csvexport import csv_chunks
+from ..dbtypes import not_indexed
 from ..extensions import db
 from ..i18n import format_date, format_datetime, format_time
 from ..schools.models import School
@@ -97,7 +96,7 @@ class Scope:
                 conditions.append(Student.school_id == self.only_school_id)
             return conditions
         first, last = self.period()
-        return [_not_indexed(Student.school_id) == self.school_id,
+        return [not_indexed(Student.school_id) == self.school_id,
                 Workshop.status.in_(REPORTED),
                 Workshop.starts_at >= first, Workshop.starts_at < last,
                 Workshop.id.in_(school_workshop_ids(self.school_id))]
@@ -137,32 +136,6 @@ NOT_MARKED = _l("Not marked")
 
 def _status_label(status: AttendanceStatus | None) -> str:
     return status.label if status is not None else str(NOT_MARKED)
-
-
-class _not_indexed(FunctionElement):
-    """A column that SQLite must not look rows up by (its `+column` hint); the column as is
-    on other engines, which plan these queries well as written.
-
-    SQLite otherwise starts a school's report from all of a big school's 38,000 pupils over
-    the years, probing the roster for each of them and each of its workshops (12 million
-    probes, 0.5 s).
-    """
-
-    inherit_cache = True
-
-    def __init__(self, column):
-        super().__init__(column)
-        self.type = column.type
-
-
-@compiles(_not_indexed)
-def _column_as_is(element, compiler, **kw) -> str:
-    return compiler.process(element.clauses, **kw)
-
-
-@compiles(_not_indexed, "sqlite")
-def _column_unindexed(element, compiler, **kw) -> str:
-    return "+" + compiler.process(element.clauses, **kw)
 
 
 def _joined(query):

@@ -1,4 +1,5 @@
-"""Reports: school attendance (PDF, CSV) for staff and school contacts; program totals."""
+"""Reports: school attendance (PDF, CSV) for staff and school contacts (the program's
+figures: program_views.py)."""
 from flask import (
     Response,
     abort,
@@ -11,17 +12,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import charts
 from ..audit.services import record
-from ..auth.decorators import role_required, staff_required
+from ..auth.decorators import role_required
 from ..auth.models import STAFF_ROLES, Role
 from ..extensions import db
 from ..pdf import pdf_response
 from ..schools.models import School
 from ..text import download_name
-from ..timeutil import today_lima
 from ..workshops.services import get_workshop_or_404
-from . import program, program_views, services  # noqa: F401 - program_views: its routes
+from . import program_views, services  # noqa: F401 - program_views: its routes
 from .blueprint import bp
 from .forms import PeriodForm
 
@@ -142,16 +141,3 @@ def workshop_pdf(workshop_id: int):
 def workshop_csv(workshop_id: int):
     """Download one workshop's attendance as CSV (a school contact: their students only)."""
     return _workshop_export(workshop_id, "csv")
-
-
-@bp.route("/reports/program")
-@staff_required
-def program_totals():
-    """Show program totals, workshops per month, and reach by district and by speaker."""
-    months = [(charts.month_label(m), n) for m, n in program.workshops_by_month(today_lima())]
-    chart = charts.bar_chart(_("Workshops held in the last twelve months"), months,
-                             x_title=_("Month"), y_title=_("Workshops"), show_title=False)
-    return render_template("reports/program.html", totals=program.totals(), chart=chart,
-                           months=months,
-                           districts=program.reach_by_district(),
-                           speakers=program.by_speaker())

@@ -64,6 +64,9 @@ class WorkshopForm(VersionedForm):
     target_grades = StringField(_l("Target grades"), validators=[Optional(), Length(max=120)],
                                 description=_l("For example: 3.º and 4.º of secondary school"))
     notes = TextAreaField(_l("Notes for the team"), validators=[Optional(), Length(max=2000)])
+    # Without it the workshop's survey links cannot be opened (surveys.models).
+    guardians_informed = BooleanField(
+        _l("The school confirmed that the class's guardians were informed of the survey"))
     # Shown only when soft conflicts were found: the coordinator accepts them with a reason.
     ack_keys = HiddenField()
     acknowledge = BooleanField(_l("I have read these warnings and want to save anyway"))

@@ -103,6 +103,9 @@ class Workshop(db.Model):
     # The start time the 24-hour reminder was mailed for (set with a conditional UPDATE by
     # workshops/reminders.py); a reschedule makes it differ from starts_at, and re-arms it.
     reminder_sent_for: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The school confirmed that the class's guardians were informed of the survey; without it
+    # the workshop's survey links cannot be opened.
+    guardians_informed: so.Mapped[bool] = so.mapped_column(default=False)
     version_id: so.Mapped[int] = so.mapped_column(default=1)
 
     venue: so.Mapped[School] = so.relationship()

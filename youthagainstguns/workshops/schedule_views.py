@@ -40,7 +40,7 @@ def _workshop_data(form: WorkshopForm) -> services.WorkshopData | None:
         title=form.title.data.strip(), topic=(form.topic.data or "").strip(), venue=chosen[0],
         starts_at=starts_at, ends_at=ends_at, capacity=form.capacity.data,
         speakers=chosen[1], target_grades=(form.target_grades.data or "").strip(),
-        notes=form.notes.data or "")
+        notes=form.notes.data or "", guardians_informed=form.guardians_informed.data)
 
 
 def _save_workshop_form(form: WorkshopForm, workshop: Workshop | None):

@@ -147,6 +147,7 @@ class WorkshopData:
     speakers: list[Speaker]
     target_grades: str
     notes: str
+    guardians_informed: bool = False
 
     def proposal(self, workshop: Workshop | None) -> Proposal:
         """Return these facts as a proposal to check for conflicts."""
@@ -162,7 +163,7 @@ def save_workshop(workshop: Workshop | None, data: WorkshopData, accepted: Itera
     if created:
         workshop = Workshop(created_by_id=by.id, status=WorkshopStatus.DRAFT)
     for name in ("title", "topic", "venue", "starts_at", "ends_at", "capacity", "speakers",
-                 "target_grades", "notes"):
+                 "target_grades", "notes", "guardians_informed"):
         setattr(workshop, name, getattr(data, name))
     db.session.add(workshop)
     db.session.flush()
