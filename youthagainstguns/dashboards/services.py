@@ -194,7 +194,7 @@ def attendance_to_take(today: date) -> list[ToTake]:
 
 
 # The report's sections a dashboard shows (the rest: the report's own page).
-DASHBOARD_SECTIONS = ("months", "mentoring", "matches")
+DASHBOARD_SECTIONS = ("months", "mentoring", "matches", "referrals")
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ from ..mentoring.models import (
     MentoringSession,
     StaffCheckIn,
 )
+from ..referrals.enums import ENDED_STATUSES, ServiceKind
+from ..referrals.models import Referral
 from ..schools.models import School
 from ..speakers.models import Speaker
 from ..timeutil import last_month_starts, lima_day_bounds, month_bounds, month_start
@@ -547,3 +549,31 @@ def goal_progress(period: Period, scope: FigureScope | None = None
         sa.select(ratings.c.progress, sa.func.count()).where(ratings.c.latest == 1)
         .group_by(ratings.c.progress)).all())
     return [(progress, int(counts.get(progress, 0))) for progress in GoalProgress]
+
+
+# Referrals -----------------------------------------------------------------------------------
+
+OPEN = "open"  # a referral's outcome while it has not reached a final status
+# A referral's outcome at a period's end, in the order tables show them: still open, or the
+# final status it reached by then.
+REFERRAL_OUTCOMES = (OPEN, *(status.value for status in ENDED_STATUSES))
+
+
+def referrals_by_kind(period: Period) -> list[tuple[ServiceKind, dict[str, int]]]:
+    """Return, per kind of service asked for, the program's referrals made in the period by
+    their outcome at its end (REFERRAL_OUTCOMES), kinds with no referral left out.
+
+    The outcome is dated (ended_on), so a referral completed after the period still counts as
+    open in it: a period's figures do not change when later news comes in.
+    """
+    ended = sa.and_(Referral.ended_on.is_not(None), Referral.ended_on <= period.end)
+    outcome = sa.case((ended, sa.cast(Referral.status, sa.String(20))),
+                      else_=sa.literal(OPEN)).label("outcome")
+    rows = db.session.execute(
+        sa.select(Referral.service_kind, outcome, sa.func.count(Referral.id))
+        .where(Referral.referred_on >= period.start, Referral.referred_on <= period.end)
+        .group_by(Referral.service_kind, outcome)).all()
+    counts: dict[ServiceKind, dict[str, int]] = {}
+    for kind, kind_outcome, n in rows:
+        counts.setdefault(kind, dict.fromkeys(REFERRAL_OUTCOMES, 0))[kind_outcome] = int(n)
+    return [(kind, counts[kind]) for kind in ServiceKind if kind in counts]

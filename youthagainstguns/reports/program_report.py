@@ -7,7 +7,8 @@ are already suppressed (reports/suppression.py):
 
 - Every count of children in a breakdown (per district, school, month, match status, goal
   progress, speaker) is a `Cell`, suppressed as a column against the total shown beside it
-  (complementary suppression). The total of a district, school or month table is the
+  (complementary suppression); referrals by service and outcome are suppressed as a table
+  against its row, column and grand totals. The total of a district, school or month table is the
   program's distinct students reached (a student reached in two rows counts in each, once in
   the total), the same `Cell` in every table and in the key figures, hidden in all where
   hidden in one.
@@ -21,7 +22,7 @@ a shorter period (a month, say) is drawn in the 12 months ending with its last m
 chart has a trend to show; the months table then has no total row (the distinct students of
 those 12 months are not among the figures).
 
-Costs a fixed 8 statements for the program report and 2 for the speaker report, whatever the
+Costs a fixed 9 statements for the program report and 2 for the speaker report, whatever the
 number of workshops, schools or speakers.
 """
 from __future__ import annotations
@@ -37,7 +38,8 @@ from markupsafe import Markup
 
 from .. import charts
 from ..mentoring.models import GoalProgress, MatchStatus
-from . import figures
+from ..referrals.enums import ReferralStatus, ServiceKind
+from . import figures, suppression
 from .figures import FigureScope, Period, Share
 from .suppression import SHOWN_COMPLEMENT, Cell, is_small, share_rate, single, suppress_column
 
@@ -119,6 +121,8 @@ class ProgramReport:
     matches_total: Cell
     goals: list[tuple[GoalProgress, Cell]]  # latest ratings at the period's check-ins
     goals_total: Cell
+    referrals: suppression.Table  # per service kind (row) and outcome (REFERRAL_OUTCOMES)
+    referral_kinds: list[ServiceKind]  # the rows of `referrals`
 
     @property
     def series_is_period(self) -> bool:
@@ -213,7 +217,7 @@ def series_period(period: Period) -> Period:
 
 
 def build_program_report(period: Period) -> ProgramReport:
-    """Return the program's figures for `period`, suppressed, in 8 SQL statements."""
+    """Return the program's figures for `period`, suppressed, in 9 SQL statements."""
     scope = FigureScope.program()
     key = figures.key_figures(period, scope)
     series = series_period(period)
@@ -237,6 +241,7 @@ def build_program_report(period: Period) -> ProgramReport:
     goal_cells, goals_total = suppress_column([n for _progress, n in progress],
                                               sum(n for _progress, n in progress))
     shown = shown_alone(key, reached)
+    kinds, referrals = _referrals(period)
     return ProgramReport(
         period=period, series_period=series, reached=reached,
         workshops_held=key.workshops_held, attendance=shown["attendance_rate"],
@@ -248,7 +253,20 @@ def build_program_report(period: Period) -> ProgramReport:
                                                              strict=True)],
         matches_total=matches_total,
         goals=list(zip((p for p, _n in progress), goal_cells, strict=True)),
-        goals_total=goals_total)
+        goals_total=goals_total, referrals=referrals, referral_kinds=kinds)
+
+
+def _referrals(period: Period) -> tuple[list[ServiceKind], suppression.Table]:
+    """The period's referrals by kind and outcome, suppressed against the row totals (each
+    kind's referrals), the column totals (each outcome's) and the grand total."""
+    rows = figures.referrals_by_kind(period)
+    counts = [[outcomes[outcome] for outcome in figures.REFERRAL_OUTCOMES]
+              for _kind, outcomes in rows]
+    columns = [sum(column) for column in zip(*counts, strict=True)] if counts else None
+    table = suppression.suppress(counts, row_totals=[sum(row) for row in counts],
+                                 column_totals=columns,
+                                 grand_total=sum(map(sum, counts)) if counts else None)
+    return [kind for kind, _outcomes in rows], table
 
 
 def build_speaker_report(period: Period) -> SpeakerReport:
@@ -366,7 +384,24 @@ def program_tables(report: ProgramReport) -> list[Table]:
               [[progress.label, cell] for progress, cell in report.goals],
               [_("Total"), report.goals_total],
               _("Each goal as of its latest rating at a staff check-in held in the period.")),
+        _referrals_table(report),
     ]
+
+
+def _outcome_label(outcome: str) -> str:
+    return _("Still open") if outcome == figures.OPEN else ReferralStatus(outcome).label
+
+
+def _referrals_table(report: ProgramReport) -> Table:
+    """The referrals made in the period, per kind of service and outcome at its end."""
+    table = report.referrals
+    headers = [_("Service"), *map(_outcome_label, figures.REFERRAL_OUTCOMES), _("Total")]
+    rows = [[kind.label, *cells, row_total] for kind, cells, row_total
+            in zip(report.referral_kinds, table.cells, table.row_totals or [], strict=True)]
+    total = ([_("Total"), *table.column_totals, table.grand_total] if table.column_totals
+             else None)
+    return Table("referrals", _("Referrals to partners by service and outcome"), headers, rows,
+                 total, _("Referrals made in the period, by their outcome on its last day."))
 
 
 def program_sections(report: ProgramReport) -> list[Section]:
@@ -420,6 +455,12 @@ def program_sections(report: ProgramReport) -> list[Section]:
                 drawn(charts.horizontal_bar, tables["goals"].title,
                       [(progress.label, _count(cell)) for progress, cell in report.goals],
                       _("Progress"), _("Goals"))),
+        section("referrals",
+                drawn(charts.horizontal_bar, _("Referrals by service"),
+                      [(kind.label, _count(total)) for kind, total
+                       in zip(report.referral_kinds, report.referrals.row_totals or [],
+                              strict=True)],
+                      _("Service"), _("Referrals"))),
     ]
 
 
