@@ -25,7 +25,7 @@ from ..mentoring.enums import MatchStatus
 from ..mentoring.models import Match, MentorProfile
 from ..reports import program_report
 from ..reports.figures import FigureScope, Period, key_figures
-from ..reports.program_report import ProgramReport, Section, Value
+from ..reports.program_report import ProgramReport, Section, Tile
 from ..schools.models import School
 from ..speakers.models import Speaker
 from ..timeutil import lima_day_bounds, utcnow
@@ -61,9 +61,6 @@ def term_of(day: date) -> Period:
     later = [month for month in TERM_START_MONTHS if month > day.month]
     end = (date(day.year, later[0], 1) - timedelta(days=1)) if later else date(day.year, 12, 31)
     return Period(date(day.year, start, 1), end)
-
-
-Tile = tuple[str, str, Value]  # program_report.figure_tiles: name, label, value
 
 
 def tiles(period: Period, scope: FigureScope) -> list[Tile]:
@@ -103,8 +100,8 @@ def school_dashboard(user: User, today: date) -> SchoolDashboard | None:
                Workshop.ends_at >= utcnow())
         .order_by(Workshop.starts_at, Workshop.id).limit(UPCOMING)).all()
     first, last = term.bounds()
-    held = db.session.scalars(
-        sa.select(Workshop).options(with_speakers)
+    held = db.session.scalars(  # a workshop elsewhere is shown with its venue's name
+        sa.select(Workshop).options(with_speakers, so.joinedload(Workshop.venue))
         .where(documents_visible_to(user), Workshop.status.in_(REPORTED),
                Workshop.starts_at >= first, Workshop.starts_at < last)
         .order_by(Workshop.starts_at.desc(), Workshop.id.desc()).limit(TERM_LIST)).all()

@@ -27,7 +27,7 @@ from ..workshops.summaries import (
     ProgramFigure,
 )
 from .figures import TENTH
-from .program_report import Table, Value, figure_tiles, strictest
+from .program_report import Table, Tile, figure_tiles, strictest
 from .suppression import Cell, single, suppress_column
 
 
@@ -94,7 +94,7 @@ def by_speaker(limit: int = 200, reached: int | None = None) -> Breakdown:
                       for (alias, workshops, _n), cell in zip(rows, cells, strict=True)], total)
 
 
-def since_start() -> tuple[list[tuple[str, str, Value]], list[Table]]:
+def since_start() -> tuple[list[Tile], list[Table]]:
     """Return the program's key figures since it started, as tiles, and its tables by
     district and by speaker, each suppressed against the students reached (in 4 statements).
 

@@ -69,6 +69,7 @@ class Rate:
 
 
 Value = str | int | Decimal | Cell | Rate  # a table's cell; Cell and Rate know how they show
+Tile = tuple[str, str, Value]  # a key figure as shown: its name, its label, its value
 
 
 @dataclass(frozen=True)
@@ -320,7 +321,7 @@ def key_figures(report: ProgramReport) -> dict[str, Value]:
             "retention_rate": report.retention}
 
 
-def figure_tiles(values: dict[str, Value]) -> list[tuple[str, str, Value]]:
+def figure_tiles(values: dict[str, Value]) -> list[Tile]:
     """Return (name, label, value) for each figure given, in FIGURE_LABELS' order."""
     return [(name, str(label), values[name]) for name, label in FIGURE_LABELS.items()
             if name in values]
