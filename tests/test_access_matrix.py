@@ -9,6 +9,7 @@ from tests.access.world import (
     RULES,
     SESSION_ENDING,
     BrowserSession,
+    asks_to_log_in,
     build_world,
     routes,
     url_for_rule,
@@ -61,7 +62,7 @@ def test_access_matrix(app, make, auth, client, role):
         url = url_for_rule(app, rule, world)
         response = _open(client, session, endpoint, url, method)
         status = response.status_code
-        to_login = status == 302 and "/login" in response.headers.get("Location", "")
+        to_login = asks_to_log_in(rule, response)
         if allowed:
             ok = status != 403 and not (to_login and endpoint != "auth.logout") and status < 500
         elif role == "anonymous":

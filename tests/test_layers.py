@@ -23,6 +23,7 @@ LAYERS = (
     ("certificates", "mentoring"),
     ("surveys", "referrals"),
     ("reports",),
+    ("api",),  # the JSON API and its tokens: over every area whose records it serves
     ("admin", "main", "privacy", "dashboards"),
     ("demo", "cli", "models", "__init__"),  # wiring: the app factory and commands
 )

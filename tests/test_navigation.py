@@ -6,8 +6,9 @@ import pytest
 from youthagainstguns.demo import load_demo_data
 
 STAFF_NAV = ["Inicio", "Talleres", "Calendario", "Colegios y sedes", "Ponentes", "Mentoría",
-             "Constancias", "Reportes", "Cuestionarios", "Usuarios", "Registro de auditoría",
-             "Bandeja de salida", "Solicitudes de privacidad"]
+             "Constancias", "Reportes", "Cuestionarios", "Resultados de las encuestas",
+             "Usuarios", "Registro de auditoría", "Bandeja de salida",
+             "Solicitudes de privacidad"]
 EXPECTED_NAV = {
     "admin@example.org": STAFF_NAV,
     "coordinacion@example.org": STAFF_NAV,

@@ -9,6 +9,7 @@ from dataclasses import astuple
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+import pdfplumber
 import pytest
 
 from tests.test_surveys import ITEMS, attach, make_questionnaire
@@ -262,9 +263,9 @@ def test_the_csv_gives_free_text_only_when_asked(db, world, client, login_as):
 # Access ------------------------------------------------------------------------------------
 
 def test_each_role_sees_only_the_results_of_its_own_workshops(db, world, client, auth, make):
-    """Does a school contact see their school's workshop's results and not another school's,
-    a speaker theirs and not another's, a mentor none, the CSV staff only, anonymous a
-    login?"""
+    """Does a school contact see their school's workshop's results (page and PDF) and not
+    another school's, a speaker theirs and not another's, a mentor none, the CSV staff only,
+    anonymous a login?"""
     other = make.workshop()
     attach(db, other, make_questionnaire(db, name="Otro"))
     assert page(client, world["workshop"]).status_code == 302
@@ -276,10 +277,15 @@ def test_each_role_sees_only_the_results_of_its_own_workshops(db, world, client,
         auth.login(user.email)
         assert page(client, world["workshop"]).status_code == 200
         assert page(client, other).status_code == 403
+        assert "Taller con encuesta" in pdf_of(
+            client, f"/workshops/{world['workshop'].id}/surveys/results.pdf")
+        assert client.get(f"/workshops/{other.id}/surveys/results.pdf").status_code == 403
         assert client.get(f"/workshops/{world['workshop'].id}/surveys/results.csv"
                           ).status_code == 403
     auth.login(make.user(Role.MENTOR).email)
     assert page(client, world["workshop"]).status_code == 403
+    assert client.get(f"/workshops/{world['workshop'].id}/surveys/results.pdf"
+                      ).status_code == 403
 
 
 # Queries -----------------------------------------------------------------------------------
@@ -353,8 +359,9 @@ def test_a_set_of_workshops_adds_up_and_pairs_students_within_each_workshop(db, 
 def test_each_role_sees_the_period_of_its_own_workshops_only(db, program, client, auth,
                                                              make, login_as):
     """Does the program's page count every workshop for staff, and a school contact's and a
-    speaker's their own only; does a school filter narrow staff's; and are the 5-answer
-    rule and the free text kept (no free text on a period's page)?"""
+    speaker's their own only, the PDF too, titled with their school or alias; does a school
+    filter narrow staff's; and are the 5-answer rule and the free text kept (no free text on
+    a period's page)?"""
     login_as(Role.COORDINATOR)
     html = client.get(period()).get_data(as_text=True)
     assert 'data-responses="before"><span class="stat-n">14' in html
@@ -372,6 +379,11 @@ def test_each_role_sees_the_period_of_its_own_workshops_only(db, program, client
         assert 'data-responses="before"><span class="stat-n">7' in html
         assert 'data-responses="after"><span class="stat-n">11' in html
         assert 'name="school_id"' not in html and "Aprendí" not in html
+        text = pdf_of(client, period(school_id=make.school().id).replace("results?",
+                                                                         "results.pdf?"))
+        # The tiles, read line by line: 2 workshops with a survey, 7 responses before, 11 after.
+        assert " 2 7 11 " in text
+        assert (program["school"].name if user is contact else program["speaker"].alias) in text
     auth.login(make.user(Role.MENTOR).email)
     assert client.get(period()).status_code == 403
 
@@ -391,3 +403,85 @@ def test_the_period_page_keeps_the_five_answer_rule_and_refuses_a_bad_period(
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "data-responses" not in html
     assert 'aria-invalid="true"' in html
+
+
+# The PDFs ----------------------------------------------------------------------------------
+
+def pdf_of(client, path: str) -> str:
+    """Fetch a results PDF and return its text, whitespace (and no-break spaces) as one space."""
+    response = client.get(path)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    with pdfplumber.open(io.BytesIO(response.data)) as document:
+        return " ".join(" ".join(page.extract_text() for page in document.pages).split())
+
+
+def withheld_notes(html: str) -> set[str]:
+    """Return the page's notes of withheld figures (data-withheld), as their words."""
+    return {" ".join(note.split()) for note in re.findall(
+        r'data-withheld="(?:distribution|paired|unpaired)">([^<]*)<', html)}
+
+
+def test_the_pdf_has_the_page_s_figures_and_no_free_text(db, world, client, login_as):
+    """Does the workshop's PDF hold the page's counts, distribution, paired and unpaired
+    change, the charts' figures, and none of the free text (not even for coordinators);
+    is it audited?"""
+    login_as(Role.COORDINATOR)
+    html = page(client, world["workshop"]).get_data(as_text=True)
+    assert f'href="/workshops/{world["workshop"].id}/surveys/results.pdf"' in html
+    text = pdf_of(client, f"/workshops/{world['workshop'].id}/surveys/results.pdf")
+    assert "Taller con encuesta" in text and "I.E. Resultados" in text
+    assert "3 (50 %)" in text  # 3 of the 6 answers after are a 4
+    assert "1,60 (0,18 a 3,02)" in text or "1,60 (0,18 to 3,02)" in text
+    assert "0,64" in text  # the unpaired difference
+    assert "idea" not in text and "alert" not in text
+    event = db.session.query(AuditEvent).filter_by(action="survey.export").one()
+    assert (event.object_id, event.summary) == (world["workshop"].id, "results PDF")
+
+
+@pytest.mark.parametrize("answers", [4, 5])
+def test_the_five_answer_rule_on_the_pages_the_pdfs_and_the_csv(answers, db, make, client,
+                                                                login_as):
+    """With 4 answers before and after, do the workshop's page and PDF, the period's page
+    and PDF show no distribution, change or chart (the page's notes instead, the same in
+    the PDF), and the CSV no answer row; with 5, do they all show them?"""
+    workshop = make.workshop(title="Taller al límite")
+    questionnaire = make_questionnaire(db)
+    answer_all(db, attach(db, workshop, questionnaire, SurveyPhase.BEFORE), BEFORE[:answers])
+    answer_all(db, attach(db, workshop, questionnaire, SurveyPhase.AFTER), AFTER[:answers])
+    login_as(Role.COORDINATOR)
+    shown = answers == 5
+    for page_url, pdf_url in ((f"/workshops/{workshop.id}/surveys/results",
+                               f"/workshops/{workshop.id}/surveys/results.pdf"),
+                              (period(), period().replace("results?", "results.pdf?"))):
+        html = client.get(page_url).get_data(as_text=True)
+        assert ('data-distribution="1"' in html) is shown
+        assert ('data-paired="1"' in html) is shown and ('data-change="1"' in html) is shown
+        assert ('data-unpaired="1"' in html) is shown
+        assert html.count("<svg") == (3 if shown else 0)
+        assert 'data-download="pdf"' in html
+        text = pdf_of(client, pdf_url)
+        assert f"{answers} " in text
+        # A share of the answers, "2 (40 %)", is written only in a distribution.
+        assert bool(re.search(r"\d \(\d+ %\)", text)) is shown
+        assert ("1,60" in text) is shown  # the paired change: P1…P5 gain 2, 1, 2, 0, 3
+        notes = withheld_notes(html)
+        assert bool(notes) is not shown
+        assert all(note in text for note in notes)
+    assert ('data-download="csv"' in html) is False  # the period's page has no CSV
+    exported = db.session.query(AuditEvent).filter_by(action="survey.export",
+                                                     object_type="SurveyResults").one()
+    assert exported.summary.startswith("results PDF: program, ")
+    rows = csv_of(client, workshop)[1:]
+    assert len(rows) == (answers * 2 * 2 if shown else 0)
+    assert len(csv_of(client, workshop, "?text=1")[1:]) == (answers * 2 * 3 if shown else 0)
+
+
+def test_a_bad_period_pdf_goes_back_to_the_page(client, login_as):
+    """Is a PDF asked for without a period, or with one running backwards, sent to the page
+    with the same query, where the form says why?"""
+    login_as(Role.COORDINATOR)
+    assert client.get("/surveys/results.pdf").headers["Location"] == "/surveys/results"
+    backwards = "start=2026-11-30&end=2026-11-01"
+    response = client.get(f"/surveys/results.pdf?{backwards}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/surveys/results?{backwards}"

@@ -17,7 +17,7 @@ from .extensions import babel, csrf, db, login_manager, migrate
 
 BLUEPRINTS = (
     "main", "auth", "schools", "speakers", "workshops", "certificates", "reports",
-    "mentoring", "surveys", "referrals", "admin", "privacy", "dashboards",
+    "mentoring", "surveys", "referrals", "admin", "privacy", "dashboards", "api",
 )
 ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
 
@@ -128,6 +128,9 @@ def register_blueprints(app: Flask) -> None:
 
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(f".{name}.views", __name__).bp)
+    from .api.blueprint import init_api
+
+    init_api(app)  # the JSON API under /api/v1 and its OpenAPI document (flask-smorest)
 
 
 def register_errorhandlers(app: Flask) -> None:

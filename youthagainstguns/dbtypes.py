@@ -2,12 +2,13 @@
 import enum
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from .timeutil import UTCDateTime
 
-__all__ = ["UTCDateTime", "enum_type", "not_indexed"]
+__all__ = ["UTCDateTime", "enum_type", "insert_on_conflict", "not_indexed"]
 
 
 def enum_type(enum_cls: type[enum.Enum]) -> sa.Enum:
@@ -19,6 +20,13 @@ def enum_type(enum_cls: type[enum.Enum]) -> sa.Enum:
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
+
+
+def insert_on_conflict(connection: sa.Connection, table: sa.Table):
+    """An INSERT with ON CONFLICT support (do nothing / do update) in this connection's
+    dialect: both engines speak it, but SQLAlchemy builds it per dialect."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def render_migration_item(type_, obj, autogen_context):

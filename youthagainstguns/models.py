@@ -1,4 +1,5 @@
 """Import every area's models so that the metadata (and Alembic) sees the whole schema."""
+from .api.models import ApiToken
 from .audit.models import AuditEvent
 from .auth.models import LoginFailure, PasswordLink, Role, User
 from .certificates.models import Certificate, CertificateKind
@@ -48,6 +49,7 @@ from .workshops.models import (
 from .workshops.summaries import ProgramFigure, ReachMember
 
 __all__ = [
+    "ApiToken",
     "AttendanceStatus", "AuditEvent", "BackgroundCheck", "BlackoutDate", "CalendarFeed",
     "Certificate", "CertificateKind", "ConflictAcknowledgement", "GuardianConsent",
     "LoginFailure", "Match", "Mentee", "MentorInterview", "MentorProfile", "MentorReference",

@@ -15,9 +15,10 @@
         .replace("{marked}", marked).replace("{total}", total);
     };
 
-    // Unsaved marks: the page may have come with some (data-unsaved), or a radio now differs
-    // from what the page came with. Saving is the only way out without a warning.
-    const changed = () => form.hasAttribute("data-unsaved") || Array.from(
+    // Unsaved marks: the page may have come with some (data-unsaved), marks kept on this
+    // device may wait to be sent (data-unsent, attendance-offline.js), or a radio now differs
+    // from what the page came with. Saving or sending is the way out without a warning.
+    const changed = () => form.hasAttribute("data-unsaved") || form.hasAttribute("data-unsent") || Array.from(
       form.querySelectorAll(".att-row input[type=radio]")).some((input) => input.checked !== input.defaultChecked);
     let leaving = false;
     form.addEventListener("submit", () => { leaving = true; });

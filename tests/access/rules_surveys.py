@@ -27,6 +27,9 @@ RULES = {
     "surveys.restore": STAFF_ONLY,
     "surveys.workshop": STAFF_ONLY,  # attach (POST) and the links, QR codes and windows
     "surveys.detach": STAFF_ONLY,
+    # Printing the survey's sheets and typing them in (tests/test_surveys_paper.py).
+    "surveys.paper_pdf": STAFF_ONLY,
+    "surveys.paper_entry": STAFF_ONLY,
     # The world's "before" survey is open now; the link is the credential, and the page shows
     # the workshop's title and day only.
     "surveys.answer": PUBLIC,
@@ -34,9 +37,12 @@ RULES = {
     # The world's workshop is at the contact's school and given by the world's speaker;
     # neither sees its free-text answers (tests/test_survey_results.py).
     "surveys.results_page": Allowed.of(STAFF, "school", "speaker"),
+    "surveys.results_pdf": Allowed.of(STAFF, "school", "speaker"),  # as results_page
     "surveys.results_csv": STAFF_ONLY,  # the researchers' anonymous answers
     # A period's results: each role only its own workshops (tests/test_survey_results.py).
     "surveys.scope_results": Allowed.of(STAFF, "school", "speaker"),
+    # Its PDF; with no period in the query it sends the reader back to the page.
+    "surveys.scope_results_pdf": Allowed.of(STAFF, "school", "speaker"),
 }
 
 FOREIGN = {
@@ -51,6 +57,7 @@ FOREIGN = {
                 {"workshop_id": "visiting_workshop_id"}, allowed=frozenset(STAFF | {"school"})),
     ),
 }
+FOREIGN["surveys.results_pdf"] = FOREIGN["surveys.results_page"]
 
 
 def build(make, world: dict) -> None:

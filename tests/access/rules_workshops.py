@@ -40,6 +40,10 @@ RULES = {
     # Venue and speaker names for the staff's filters and forms (a school contact's list has
     # no such filter; speakers' legal names are never in it, but who works with whom is).
     "workshops.options": STAFF_ONLY,
+    # The attendance page's service worker and the web manifest: files every browser may
+    # fetch, holding no data.
+    "workshops.service_worker": PUBLIC,
+    "workshops.manifest": PUBLIC,
 }
 
 

@@ -55,6 +55,14 @@ def url_for_rule(app, rule, world, query: str = ""):
     return f"{url}?{query}" if query else url
 
 
+def asks_to_log_in(rule, response) -> bool:
+    """Tell whether a refusal asks to log in: the login page, or on the JSON API (which
+    never redirects) a 401 problem."""
+    if rule.rule.startswith("/api/v1/"):
+        return response.status_code == 401 and response.mimetype == "application/problem+json"
+    return response.status_code == 302 and "/login" in response.headers.get("Location", "")
+
+
 class BrowserSession:
     """A logged-in (or anonymous) browser session that each route starts from afresh."""
 

@@ -83,6 +83,11 @@ def logout():
         logout_user()
         session.clear()
         flash(_("You have logged out."), "info")
+        response = redirect(url_for("auth.login"))
+        # The attendance pages and marks kept for offline use go with the session (the page
+        # warns first about marks not sent yet); this also unregisters the service worker.
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        return response
     return redirect(url_for("auth.login"))
 
 

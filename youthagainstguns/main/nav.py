@@ -26,6 +26,7 @@ NAV = (
     NavItem("certificates.index", _l("Certificates"), (*STAFF_ROLES, Role.SCHOOL, Role.SPEAKER)),
     NavItem("reports.index", _l("Reports"), (*STAFF_ROLES, Role.SCHOOL)),
     NavItem("surveys.index", _l("Questionnaires"), STAFF_ROLES),
+    NavItem("surveys.scope_results", _l("Survey results"), STAFF_ROLES),
     NavItem("admin.users", _l("Users"), STAFF_ROLES),
     NavItem("admin.audit_log", _l("Audit log"), STAFF_ROLES),
     NavItem("admin.outbox", _l("Outbox"), STAFF_ROLES),

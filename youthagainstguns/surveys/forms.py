@@ -1,4 +1,5 @@
-"""Forms for the questionnaire library, attaching surveys, and answering one."""
+"""Forms for the questionnaire library, attaching surveys, answering one, and typing in a
+paper sheet."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -14,7 +15,8 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
 from ..forms import AppForm
 from .models import (
@@ -147,21 +149,74 @@ class AnswerForm(AppForm):
         return found
 
 
-def answer_form(version: QuestionnaireVersion, language: str, **kwargs) -> AnswerForm:
-    """Return the answering form for the version's items, labelled in `language`."""
+# Sheet numbers run from 1 in each printed batch; a batch has at most PAPER_COPIES_MAX sheets,
+# and a few batches may be printed for one survey.
+PAPER_COPIES_MAX = 200
+SHEET_NUMBER_MAX = 999
+
+
+class PaperEntryForm(AnswerForm):
+    """A paper sheet typed in by staff: the answering form (same fields, same checks) plus the
+    number printed on the sheet. Each choice is typed as its digit (see `answer_form`)."""
+
+    sheet = IntegerField(
+        _l("Sheet number"), validators=[InputRequired(message=_l("Type the sheet number.")),
+                                        NumberRange(min=1, max=SHEET_NUMBER_MAX)],
+        render_kw={"autocomplete": "off", "inputmode": "numeric", "min": 1,
+                   "max": SHEET_NUMBER_MAX})
+    submit = SubmitField(_l("Save this sheet"))
+
+
+class DigitChoiceField(RadioField):
+    """A choice typed as its value's digit into a text box rather than clicked: far quicker
+    through a pile of sheets. The choices and their checks are the radio field's."""
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        """Show what was typed, even when it is not a choice, for correcting it."""
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+
+# What a staff member types for each choice on the paper entry page: the value stored.
+DIGIT_MESSAGES = {
+    ItemKind.SCALE: _l("Type a digit from 1 to 5, or leave it empty."),
+    ItemKind.YES_NO: _l("Type 1 for yes or 0 for no, or leave it empty."),
+}
+
+
+def answer_form(version: QuestionnaireVersion, language: str, *, paper: bool = False,
+                **kwargs) -> AnswerForm:
+    """Return the answering form for the version's items, labelled in `language`; with
+    `paper`, the staff form for typing in a sheet, each choice a digit box."""
     items = tuple(version.items)
-    fields = {f"i{item.id}": _item_field(item, language) for item in items}
-    form_class = type("ItemAnswerForm", (AnswerForm,), {**fields, "items": items})
+    fields = {f"i{item.id}": _item_field(item, language, paper) for item in items}
+    base = PaperEntryForm if paper else AnswerForm
+    form_class = type("ItemAnswerForm", (base,), {**fields, "items": items})
     return form_class(stamp=version.wording_stamp(), **kwargs)
 
 
-def _item_field(item: SurveyItem, language: str):
+def item_choices(kind: ItemKind) -> list[SelectChoice]:
+    """Return the choices of a scale or yes/no item, as the form and the paper sheet offer
+    them: (stored value, label)."""
+    if kind == ItemKind.YES_NO:
+        return [SelectChoice(YES, _l("Yes")), SelectChoice(NO, _l("No"))]
+    return [SelectChoice(n, label) for n, label in enumerate(SCALE_LABELS, start=1)]
+
+
+def _item_field(item: SurveyItem, language: str, paper: bool = False):
     label = item.text(language)
     if item.kind == ItemKind.TEXT:
         return TextAreaField(label, validators=[Optional(), Length(max=FREE_TEXT_MAX)],
                              render_kw={"maxlength": FREE_TEXT_MAX, "rows": 3})
-    if item.kind == ItemKind.YES_NO:
-        choices = [SelectChoice(YES, _l("Yes")), SelectChoice(NO, _l("No"))]
-    else:
-        choices = [SelectChoice(n, label) for n, label in enumerate(SCALE_LABELS, start=1)]
-    return RadioField(label, choices=choices, coerce=int, validators=[Optional()])
+    if not paper:
+        return RadioField(label, choices=item_choices(item.kind), coerce=int,
+                          validators=[Optional()])
+    message = DIGIT_MESSAGES[item.kind]
+    return DigitChoiceField(label, choices=item_choices(item.kind), coerce=int,
+                            validators=[Optional()], invalid_value_message=message,
+                            invalid_choice_message=message,
+                            render_kw={"autocomplete": "off", "inputmode": "numeric",
+                                       "maxlength": 1, "size": 2, "class": "digit"})

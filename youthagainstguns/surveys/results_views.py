@@ -1,12 +1,13 @@
 """Survey results: a workshop's (staff, the school's contacts, its speakers), a period's (staff
 for the program, a school or a speaker; a school contact for their school's workshops; a
-speaker for theirs), and the researchers' CSV of a workshop's anonymous answers (staff)."""
+speaker for theirs), each as a page and as a PDF drawn from the same figures and template, and
+the researchers' CSV of a workshop's anonymous answers (staff)."""
 from __future__ import annotations
 
 from datetime import time, timedelta
 
 import sqlalchemy as sa
-from flask import Response, abort, render_template, request
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,9 +23,12 @@ from ..auth.models import STAFF_ROLES, Role
 from ..csvexport import csv_chunks
 from ..extensions import db
 from ..forms import AppForm, SearchSelectField
+from ..i18n import format_date, format_datetime
+from ..pdf import pdf_response, render_pdf
+from ..schools.models import School
 from ..speakers.models import Speaker
 from ..text import download_name
-from ..timeutil import lima_to_utc
+from ..timeutil import lima_to_utc, utcnow
 from ..workshops.forms import REPORTED_VENUES, SPEAKERS
 from ..workshops.models import Workshop, school_workshop_ids
 from . import results, stats
@@ -75,17 +79,37 @@ def means_chart(paired: list[results.QuestionResult]) -> Markup:
                                  show_title=False)
 
 
-def _page(template: str, found: results.Results, **context) -> str:
-    """Render a results page: the figures, their charts, and what the page says of them."""
+def _figures(found: results.Results) -> dict:
+    """Return what templates/surveys/results_body.html draws the results with: the figures,
+    their charts and how to write them; the same for a page and its PDF."""
     paired_scale = [result for result in found.questions
                     if result.paired and result.question.kind == ItemKind.SCALE]
-    return render_template(
-        template, results=found, language=get_locale().language,
+    return dict(
+        results=found, language=get_locale().language,
         min_answers=results.MIN_ANSWERS, percent=charts.percent, value_label=value_label,
         charts=[distribution_chart(result) if result.distribution else None
                 for result in found.questions],
         means_chart=means_chart(paired_scale) if paired_scale else None,
-        paired_scale=paired_scale, level=charts.percent(stats.CONFIDENCE), **context)
+        paired_scale=paired_scale, level=charts.percent(stats.CONFIDENCE))
+
+
+def _page(template: str, found: results.Results, **context) -> str:
+    """Render a results page: the figures, their charts, and what the page says of them."""
+    return render_template(template, **_figures(found), **context)
+
+
+def _pdf(found: results.Results, title: str, scope_text: str, name: str, **context) -> Response:
+    """Send the results as a PDF: the page's figures and charts (results_body.html, so the
+    5-answer rule and its notes are the page's), titled `title` for `scope_text`, once the
+    view's audit record is committed (its one commit)."""
+    body = render_pdf("surveys/results.html", title=title, scope_text=scope_text,
+                      generated=format_datetime(utcnow()), lang=get_locale().language,
+                      **_figures(found), **context)
+    db.session.commit()
+    return pdf_response(body, name)
+
+
+_NO_SURVEY = _l("No survey is attached to this workshop.")
 
 
 @bp.route("/workshops/<int:workshop_id>/surveys/results")
@@ -96,8 +120,24 @@ def results_page(workshop_id: int):
     workshop = _get_workshop_or_404(workshop_id)
     found = results.workshop_results(workshop, with_texts=current_user.is_staff)
     return _page("surveys/results.html", found, workshop=workshop, scope=False,
-                 no_survey=_("No survey is attached to this workshop."),
+                 no_survey=_NO_SURVEY,
                  text_note=_("Free-text answers are shown to coordinators only."))
+
+
+@bp.route("/workshops/<int:workshop_id>/surveys/results.pdf")
+@role_required(*STAFF_ROLES, Role.SCHOOL, Role.SPEAKER)
+def results_pdf(workshop_id: int):
+    """Download the workshop's survey results as a PDF, with the page's figures, charts and
+    5-answer rule; no free text, whoever asks (a file travels further than a page)."""
+    workshop = _get_workshop_or_404(workshop_id)
+    found = results.workshop_results(workshop)
+    record("survey.export", workshop, "results PDF")
+    return _pdf(found, workshop.title,
+                f"{format_date(workshop.starts_at)} · {workshop.venue.name}",
+                download_name("taller", workshop.id, "resultados de encuestas", ext="pdf"),
+                scope=False, no_survey=_NO_SURVEY, text_note=_(
+                    "Free-text answers are not printed: coordinators read them on the "
+                    "workshop's results page."))
 
 
 class ScopeForm(AppForm):
@@ -134,23 +174,63 @@ def _scope_condition(form: ScopeForm) -> sa.ColumnElement[bool]:
     return sa.and_(*conditions)
 
 
+def _scope_form() -> tuple[ScopeForm, bool]:
+    """Read the scope from the query: the form, and whether it asks for valid results."""
+    form = ScopeForm(request.args)
+    if not current_user.is_staff:
+        del form.school_id, form.speaker_id
+    return form, "start" in request.args and form.validate()
+
+
+def _scope_label(form: ScopeForm) -> str | None:
+    """Name whose workshops a valid scope covers: a school's, a speaker's, or both (their
+    names); None for the whole program's."""
+    if current_user.role == Role.SCHOOL:
+        return db.session.get(School, current_user.school_id).name
+    if current_user.role == Role.SPEAKER:
+        return db.session.scalar(sa.select(Speaker.alias).where(
+            Speaker.user_id == current_user.id))
+    names = [db.session.get(School, form.school_id.data).name] if form.school_id.data else []
+    if form.speaker_id.data:
+        names.append(db.session.get(Speaker, form.speaker_id.data).alias)
+    return " · ".join(names) or None
+
+
+# What the results of a period say of a missing survey and of the free text.
+_SCOPE_NOTES = dict(
+    no_survey=_l("No workshop of this period has a survey."),
+    text_note=_l("Free-text answers are listed on each workshop's results, for coordinators "
+                 "only."))
+
+
 @bp.route("/surveys/results")
 @role_required(*STAFF_ROLES, Role.SCHOOL, Role.SPEAKER)
 def scope_results():
     """Show the survey results of a period's workshops: the program's, a school's or a
     speaker's (staff), the contact's school's, or the speaker's own; no free text."""
-    form = ScopeForm(request.args)
-    if not current_user.is_staff:
-        del form.school_id, form.speaker_id
-    found = None
-    if "start" in request.args and form.validate():
-        found = results.scope_results(_scope_condition(form))
-    if found is None:
+    form, valid = _scope_form()
+    if not valid:
         return render_template("surveys/results_scope.html", form=form, results=None)
-    return _page("surveys/results_scope.html", found, form=form, scope=True,
-                 no_survey=_("No workshop of this period has a survey."),
-                 text_note=_("Free-text answers are listed on each workshop's results, for "
-                             "coordinators only."))
+    return _page("surveys/results_scope.html", results.scope_results(_scope_condition(form)),
+                 form=form, scope=True, pdf_args=request.args.to_dict(), **_SCOPE_NOTES)
+
+
+@bp.route("/surveys/results.pdf")
+@role_required(*STAFF_ROLES, Role.SCHOOL, Role.SPEAKER)
+def scope_results_pdf():
+    """Download a period's survey results as a PDF (the page's query), with the page's
+    figures, charts and 5-answer rule; a bad period goes back to the page, which says why."""
+    form, valid = _scope_form()
+    if not valid:
+        return redirect(url_for(".scope_results", **request.args.to_dict()))
+    found = results.scope_results(_scope_condition(form))
+    period = f"{format_date(form.start.data)} – {format_date(form.end.data)}"
+    label = _scope_label(form)
+    record("survey.export", summary=f"results PDF: {label or 'program'}, {form.start.data} "
+                                    f"to {form.end.data}", object_type="SurveyResults")
+    return _pdf(found, label or _("The whole program"), period,
+                download_name("encuestas", "resultados", form.start.data, form.end.data,
+                              ext="pdf"), scope=True, **_SCOPE_NOTES)
 
 
 @bp.route("/workshops/<int:workshop_id>/surveys/results.csv")

@@ -15,6 +15,7 @@ from ..audit.services import record
 from ..auth.models import User
 from ..extensions import db
 from ..i18n import select_locale
+from ..timeutil import to_lima, today_lima
 from ..workshops.models import Workshop
 from .models import (
     ItemKind,
@@ -109,6 +110,36 @@ def save_response(survey: WorkshopSurvey, code: str | None, answers: dict[int, i
     db.session.add(response)
     db.session.flush()
     return response
+
+
+def paper_refusal(survey: WorkshopSurvey) -> str | None:
+    """Say why the survey's sheets cannot be printed or typed in (a draft or cancelled
+    workshop, or guardians not informed), or None. Unlike the link, the answering window does
+    not apply: sheets are typed in days later."""
+    if survey.state() == "unavailable":
+        return _refusal("no_paper")
+    return None
+
+
+def save_paper_response(survey: WorkshopSurvey, code: str | None,
+                        answers: dict[int, int | str], by: User) -> SurveyResponse:
+    """Add one response typed in from a paper sheet, dated the day the sheets were filled in
+    (the workshop's), and log who typed it, by ids only."""
+    if refusal := paper_refusal(survey):
+        raise SurveyError(refusal)
+    workshop = survey.workshop
+    filled_in = workshop.starts_at if survey.phase == SurveyPhase.BEFORE else workshop.ends_at
+    response = save_response(survey, code, answers, source=ResponseSource.PAPER,
+                             answered_on=min(to_lima(filled_in).date(), today_lima()))
+    record("survey.paper_entry", workshop, f"{survey.phase.value}: survey {survey.id}, "
+           f"response {response.id}", actor=by)
+    return response
+
+
+def paper_response_count(survey: WorkshopSurvey) -> int:
+    """Count the survey's responses typed in from paper sheets."""
+    return db.session.scalar(sa.select(sa.func.count()).where(
+        SurveyResponse.survey_id == survey.id, SurveyResponse.source == ResponseSource.PAPER))
 
 
 # The library -------------------------------------------------------------------------------
@@ -239,6 +270,8 @@ _REFUSALS = {
     "unusable": _l("Choose a questionnaire that is not archived and has questions."),
     "taken": _l("This workshop already has a survey at that moment. Detach it first."),
     "answered": _l("Someone already answered this survey: it cannot be detached."),
+    "no_paper": _l("No sheets for this survey: the workshop is a draft or cancelled, or the "
+                   "school has not confirmed that the guardians were informed."),
 }
 
 

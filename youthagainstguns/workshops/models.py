@@ -355,6 +355,24 @@ class ConflictAcknowledgement(db.Model):
     by: so.Mapped[User | None] = so.relationship()
 
 
+class AttendanceBatch(db.Model):
+    """A batch of attendance marks sent from a device (the offline page or the API), kept by
+    its client-made id so that a batch sent again is applied once."""
+
+    __tablename__ = "attendance_batches"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # Made by the client (a UUID from the offline page): unique, so a resent batch, even in a
+    # race with itself, is found as a duplicate rather than applied twice.
+    batch_id: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    workshop_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    applied: so.Mapped[int] = so.mapped_column(default=0)
+    kept: so.Mapped[int] = so.mapped_column(default=0)
+
+
 class CalendarFeed(db.Model):
     """A secret, revocable iCalendar URL; what it lists follows from its owner's role.
 

@@ -17,9 +17,10 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..i18n import format_date, format_time
 from ..pdf import render_pdf
+from ..pdf_fast import qr_code
 from ..text import download_name
 from ..timeutil import utcnow
-from . import roster_import, services
+from . import roster_import, services, sheet_extras
 from .blueprint import VIEWERS, bp
 from .forms import RosterConfirmForm, RosterUploadForm, StudentForm
 from .models import AttendanceStatus, Workshop
@@ -172,7 +173,8 @@ def remove_entry(workshop: Workshop, entry_id: int):
 @bp.route("/workshops/<int:workshop_id>/sign-in-sheet.pdf")
 @role_required(*VIEWERS)
 def sign_in_sheet(workshop_id: int):
-    """Print the roster with boxes to tick and sign, for venues without connectivity."""
+    """Print the roster with boxes to tick and sign, for venues without connectivity, and
+    the QR codes other areas register for the workshop (its surveys' links)."""
     workshop = get_workshop_or_404(workshop_id, for_user=current_user, need="roster")
     entries = services.roster_entries(workshop, current_user)
     pdf = render_pdf(
@@ -185,7 +187,9 @@ def sign_in_sheet(workshop_id: int):
         rows=[{"n": n, "last_names": e.student.last_names, "first_name": e.student.first_name,
                "grade": e.student.grade, "section": e.student.section}
               for n, e in enumerate(entries, start=1)],
-        blank_rows=range(5), printed_at=format_date(utcnow()))
+        blank_rows=range(5), printed_at=format_date(utcnow()),
+        codes=[{"label": label, "url": url, "qr": qr_code(url).svg_data_uri()}
+               for label, url in sheet_extras.sheet_codes(workshop)])
     record("roster.sign_in_sheet", workshop, f"{len(entries)} students, PDF")
     db.session.commit()
     name = download_name("taller", workshop.id, "hoja de asistencia", ext="pdf")

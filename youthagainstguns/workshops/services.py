@@ -101,7 +101,9 @@ def workshops_page(user: User, filters: WorkshopFilter, per_page: int,
 
 def _narrowed(query: sa.Select, user: User, filters: WorkshopFilter) -> sa.Select:
     """Keep, in a select over workshops, those `user` may see that match `filters`."""
-    if not user.is_staff:
+    if user.role == Role.SPEAKER:
+        query = query.where(speaker_schedule(user.speaker.id if user.speaker else -1))
+    elif not user.is_staff:
         query = query.where(Workshop.venue_id == (user.school_id or -1))
     # IN (ids) rather than a correlated EXISTS per workshop: the planner then starts from the
     # district's venues or the speaker's workshops, through their indexes.
@@ -249,7 +251,7 @@ def add_to_roster(workshop: Workshop, planned: Iterable[PlannedRow], *,
                             position=position + offset)
         if walk_in_by is not None:
             entry.walk_in = True
-            _mark(entry, AttendanceStatus.PRESENT, walk_in_by, utcnow())
+            mark_entry(entry, AttendanceStatus.PRESENT, walk_in_by, utcnow())
         entries.append(entry)
     db.session.add_all(entries)
     db.session.flush()
@@ -344,7 +346,9 @@ def add_one_student(workshop: Workshop, row: RosterRow, by: User, *, walk_in: bo
            f"entry {entry.id}, student {entry.student_id}")
 
 
-def _visible_entries(workshop: Workshop, for_user: User) -> sa.Select:
+def visible_entries(workshop: Workshop, for_user: User) -> sa.Select:
+    """Select this roster's lines `for_user` may see (see `pupils_visible_to`), with their
+    students; every page, sheet and sync that reads or marks lines starts from it."""
     return (sa.select(RosterEntry).join(RosterEntry.student)
             .options(so.contains_eager(RosterEntry.student))
             .where(RosterEntry.workshop_id == workshop.id, pupils_visible_to(for_user)))
@@ -354,12 +358,12 @@ def roster_entries(workshop: Workshop, for_user: User) -> list[RosterEntry]:
     """Return, in roster order and with their students, the lines `for_user` may see: all
     for staff, only their own school's pupils for a school contact (a host venue too)."""
     return list(db.session.scalars(
-        _visible_entries(workshop, for_user).order_by(RosterEntry.position, RosterEntry.id)))
+        visible_entries(workshop, for_user).order_by(RosterEntry.position, RosterEntry.id)))
 
 
 def get_entry_or_404(workshop: Workshop, entry_id: int, *, for_user: User) -> RosterEntry:
     """Fetch a line of this workshop's roster that `for_user` may see, else 404."""
-    entry = db.session.scalar(_visible_entries(workshop, for_user)
+    entry = db.session.scalar(visible_entries(workshop, for_user)
                               .where(RosterEntry.id == entry_id))
     if entry is None:
         abort(404)
@@ -375,7 +379,8 @@ def remove_entry(workshop: Workshop, entry: RosterEntry) -> None:
 
 # Attendance --------------------------------------------------------------------------------
 
-def _mark(entry: RosterEntry, status: AttendanceStatus, by: User, at: datetime) -> None:
+def mark_entry(entry: RosterEntry, status: AttendanceStatus, by: User, at: datetime) -> None:
+    """Set a line's mark, who made it and when (the page's save and a synced batch alike)."""
     entry.status = status
     entry.marked_by_id = by.id
     entry.marked_at = at
@@ -395,7 +400,7 @@ def save_attendance(workshop: Workshop, entries: Iterable[RosterEntry],
             record("attendance.change_after_close", entry,
                    f"workshop {workshop.id}, entry {entry.id}: "
                    f"{entry.status.value if entry.status else '-'} -> {new.value}")
-        _mark(entry, new, by, now)
+        mark_entry(entry, new, by, now)
         changed += 1
     if changed:
         db.session.flush()
@@ -429,7 +434,7 @@ def roster_counts(workshop: Workshop, for_user: User) -> tuple[dict[str, int], i
 def roster_page(workshop: Workshop, for_user: User, per_page: int, total: int) -> Pagination:
     """Return the request's page of the lines `for_user` may see, in roster order; `total`
     is their number, already counted (`roster_counts`)."""
-    found = db.paginate(_visible_entries(workshop, for_user).order_by(
+    found = db.paginate(visible_entries(workshop, for_user).order_by(
         RosterEntry.position, RosterEntry.id), per_page=per_page, error_out=False, count=False)
     found.total = total
     return found
@@ -510,15 +515,20 @@ def _calendar_items(ids: list[int]) -> list[CalendarItem]:
 
 # Speakers' own view ------------------------------------------------------------------------
 
+def speaker_schedule(speaker_id: int) -> sa.ColumnElement[bool]:
+    """The condition of a speaker's schedule: the workshops they are on, once confirmed (not
+    drafts); the one statement of what a speaker sees of workshops."""
+    return sa.and_(Workshop.id.in_(sa.select(workshop_speakers.c.workshop_id)
+                                   .where(workshop_speakers.c.speaker_id == speaker_id)),
+                   Workshop.status != WorkshopStatus.DRAFT)
+
+
 def speaker_workshops(speaker: Speaker, upcoming: bool, limit: int = 100) -> list[Workshop]:
     """Return a speaker's confirmed workshops, upcoming (soonest first) or past (latest first)."""
     now = utcnow()
     query = (sa.select(Workshop)
              .options(so.joinedload(Workshop.venue), so.selectinload(Workshop.speakers))
-             .join(workshop_speakers, workshop_speakers.c.workshop_id == Workshop.id)
-             .where(workshop_speakers.c.speaker_id == speaker.id,
-                    Workshop.status != WorkshopStatus.DRAFT)
-             .limit(limit))
+             .where(speaker_schedule(speaker.id)).limit(limit))
     if upcoming:
         query = query.where(Workshop.ends_at >= now).order_by(Workshop.starts_at)
     else:

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..dbtypes import insert_on_conflict
 from ..extensions import db
 from ..schools.models import School
 from .models import (
@@ -118,18 +118,12 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ordered[start:start + _CHUNK]
 
 
-def _insert(connection: sa.Connection, table: sa.Table):
-    """An INSERT with ON CONFLICT support in this connection's dialect."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 def _add_to_figures(connection: sa.Connection, deltas: Counter) -> None:
     table = ProgramFigure.__table__
     rows = [{"figure": figure, "key": key, "value": n}
             for (figure, key), n in sorted(deltas.items()) if n]
     if rows:
-        insert = _insert(connection, table)
+        insert = insert_on_conflict(connection, table)
         connection.execute(insert.on_conflict_do_update(
             index_elements=["figure", "key"],
             set_={"value": table.c.value + insert.excluded.value}), rows)
@@ -140,7 +134,7 @@ def set_figures(connection: sa.Connection, figure: str, values: dict[str, int]) 
     table = ProgramFigure.__table__
     rows = [{"figure": figure, "key": key, "value": n} for key, n in sorted(values.items())]
     if rows:
-        insert = _insert(connection, table)
+        insert = insert_on_conflict(connection, table)
         connection.execute(insert.on_conflict_do_update(
             index_elements=["figure", "key"], set_={"value": insert.excluded.value}), rows)
 

@@ -6,6 +6,7 @@ reminder job (reminders) is declared here too, before the queue is built.
 from . import (  # noqa: F401
     attendance_views,
     feed_views,
+    offline_views,
     option_views,
     reminders,
     roster_views,

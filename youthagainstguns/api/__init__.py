@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1 (flask-smorest) and the pages that hand out personal API tokens."""
