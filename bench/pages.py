@@ -84,6 +84,19 @@ PAGES = (
     Page("match page", COORDINATOR_EMAIL, lambda m: f"/mentoring/matches/{m.match_id}"),
     Page("mentor's own page", MENTOR_EMAIL, lambda m: "/mentoring/mine"),
     Page("verification", ANYONE, lambda m: f"/verify/{m.certificate_code}"),
+    # The JSON API (with a session: the same rules and queries as with a token).
+    Page("API: workshops, first 200", COORDINATOR_EMAIL,
+         lambda m: "/api/v1/workshops?limit=200"),
+    Page("API: workshops from a year ago, 200", COORDINATOR_EMAIL,
+         lambda m: "/api/v1/workshops?" + urlencode({"from": m.year_start.isoformat(),
+                                                     "limit": 200})),
+    Page("API: school contact's workshops, 200", SCHOOL_EMAIL,
+         lambda m: "/api/v1/workshops?limit=200"),
+    Page("API: roster (300), 200 lines", COORDINATOR_EMAIL,
+         lambda m: f"/api/v1/workshops/{m.big_workshop_id}/roster?limit=200"),
+    Page("API: program figures (a year)", COORDINATOR_EMAIL,
+         lambda m: "/api/v1/figures?" + urlencode({"start": m.year_start.isoformat(),
+                                                   "end": m.today.isoformat()})),
 )
 TWO_STEP = "/login/two-step"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')

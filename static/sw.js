@@ -10,10 +10,19 @@
 // and, of those, answers only attendance pages and the files they load. Everything else goes
 // to the network untouched. Logging out sends Clear-Site-Data, which empties these caches
 // and unregisters the worker.
+//
+// The kept pages hold children's names, so they go sooner without a logout too: they are one
+// account's, dropped as soon as a page of this site shows another account or none logged in
+// (static/js/app.js tells the worker), and a page kept longer than a day (a workshop's day
+// offline) is dropped rather than shown.
 
 const VERSION = "attendance-v1";
 const PAGES = `${VERSION}-pages`;
 const FILES = `${VERSION}-files`;
+const OWNER = `${VERSION}-owner`;
+const OWNER_KEY = "/owner";
+const MAX_AGE_MS = 24 * 60 * 60 * 1000;
+const KEPT_AT = "X-Kept-At";
 // Attendance pages kept for offline use: the few workshops of the day, not a term's rosters.
 const MAX_PAGES = 5;
 // An attendance page the server is slow to send is shown from the cache after this long.
@@ -36,11 +45,25 @@ const isAttendancePage = (url) => url.origin === self.location.origin
 const isStaticFile = (url) => url.origin === self.location.origin
   && url.pathname.startsWith("/static/");
 
-// Keep a page under its path alone (a search adds ?q=), newest last, at most MAX_PAGES.
+// The account whose pages are kept: when another (or none, "") shows, its pages go.
+async function ownedBy(user) {
+  const owners = await caches.open(OWNER);
+  const kept = await owners.match(OWNER_KEY);
+  if (kept && (await kept.text()) === user) return;
+  await caches.delete(PAGES);
+  await owners.put(OWNER_KEY, new Response(user));
+}
+
+// Keep a page under its path alone (a search adds ?q=), newest last, at most MAX_PAGES,
+// stamped with the moment it was kept.
 async function keepPage(path, response) {
   const cache = await caches.open(PAGES);
+  const headers = new Headers(response.headers);
+  headers.set(KEPT_AT, String(Date.now()));
   await cache.delete(path);
-  await cache.put(path, response);
+  await cache.put(path, new Response(await response.blob(), {
+    status: response.status, statusText: response.statusText, headers,
+  }));
   const kept = await cache.keys();
   await Promise.all(kept.slice(0, Math.max(kept.length - MAX_PAGES, 0))
     .map((request) => cache.delete(request)));
@@ -48,6 +71,15 @@ async function keepPage(path, response) {
 
 // A page the server sends whole (not a redirect to the login page) is kept.
 const keepable = (response) => response.ok && response.type === "basic" && !response.redirected;
+
+// The kept copy of a page, unless it is older than MAX_AGE_MS (then it is dropped).
+async function keptPage(path) {
+  const cached = await caches.match(path, { cacheName: PAGES });
+  if (!cached) return undefined;
+  if (Date.now() - Number(cached.headers.get(KEPT_AT) || 0) < MAX_AGE_MS) return cached;
+  await (await caches.open(PAGES)).delete(path);
+  return undefined;
+}
 
 async function pageFromNetworkOrCache(request) {
   const path = new URL(request.url).pathname;
@@ -60,9 +92,9 @@ async function pageFromNetworkOrCache(request) {
   try {
     const first = await Promise.race([fromNetwork, late]);
     if (first) return first;
-    return (await caches.match(path, { cacheName: PAGES })) || await fromNetwork;
+    return (await keptPage(path)) || await fromNetwork;
   } catch (error) {
-    const cached = await caches.match(path, { cacheName: PAGES });
+    const cached = await keptPage(path);
     if (cached) return cached;
     throw error;
   }
@@ -96,11 +128,16 @@ self.addEventListener("fetch", (event) => {
 // fetched before the worker could see them. Answer on the message's port when all are kept.
 // A page not kept yet is fetched once more (the server audits it as one more opening).
 self.addEventListener("message", (event) => {
-  const { type, page, files } = event.data || {};
+  const { type, page, files, user } = event.data || {};
+  if (type === "owner") {
+    event.waitUntil(ownedBy(String(user || "")));
+    return;
+  }
   if (type !== "keep-page") return;
   event.waitUntil((async () => {
     let kept = true;
     try {
+      await ownedBy(String(user || ""));
       const cache = await caches.open(FILES);
       const wanted = (files || []).map((file) => new URL(file, self.location.origin))
         .filter(isStaticFile);

@@ -243,3 +243,19 @@ def test_filters_out_of_reach_are_field_errors(api, make, query):
     response = api(make.user(Role.ADMIN)).get(f"/api/v1/workshops?{query}")
     assert response.status_code == 422
     assert set(response.json["errors"]) == {query.split("=")[0]}
+
+
+@pytest.mark.parametrize("lines", [3, 30])
+def test_a_roster_page_costs_the_same_statements_however_long(api, make, db, count_queries,
+                                                              lines):
+    """Does a page of the roster run a bounded number of statements (no reload per line
+    after the view's audit commit)?"""
+    workshop = make.workshop()
+    make.roster(workshop, lines)
+    caller = api(make.user(Role.COORDINATOR))
+    url = f"/api/v1/workshops/{workshop.id}/roster?limit=200"
+    assert caller.get(url).status_code == 200  # the token's last use is noted once
+    with count_queries() as counted:
+        response = caller.get(url)
+    assert len(response.json["items"]) == lines
+    assert counted["n"] <= 8, counted["n"]

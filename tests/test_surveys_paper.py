@@ -13,7 +13,12 @@ from youthagainstguns.audit.models import AuditEvent
 from youthagainstguns.auth.models import Role
 from youthagainstguns.surveys import paper, results
 from youthagainstguns.surveys.forms import PAPER_COPIES_MAX
-from youthagainstguns.surveys.models import ResponseSource, SurveyPhase, SurveyResponse
+from youthagainstguns.surveys.models import (
+    ResponseSource,
+    SurveyAnswer,
+    SurveyPhase,
+    SurveyResponse,
+)
 from youthagainstguns.timeutil import to_lima
 
 TITLE, VENUE, ALIAS = "Decisiones que salvan vidas", "I.E. Zqxvenue", "Zqxalias"
@@ -147,8 +152,9 @@ def test_a_typed_in_sheet_is_saved_as_from_paper_and_the_next_is_proposed(
     proposed on an empty form?"""
     response = post(client, survey, sheet(survey, n=7))
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(entry_url(survey, "?sheet=8"))
     saved = db.session.scalar(sa.select(SurveyResponse))
+    assert response.headers["Location"].endswith(
+        entry_url(survey, f"?sheet=8&saved={saved.id}&saved_sheet=7"))
     assert (saved.source, saved.code, saved.survey_id) == (ResponseSource.PAPER, "M074",
                                                             survey.id)
     assert saved.answered_on == to_lima(survey.workshop.starts_at).date()
@@ -166,6 +172,47 @@ def test_a_typed_in_sheet_is_saved_as_from_paper_and_the_next_is_proposed(
     assert re.search(r'name="sheet"[^>]*value="8"', html)
     assert 'data-entered="1"' in html
     assert "Que hay salida." not in html and 'value="4"' not in html
+
+
+def test_a_sheet_just_saved_can_be_taken_back_to_type_it_in_again(client, db, survey, staff):
+    """After saving sheet 7, does the page offer to take sheet 7 back, and does that remove
+    the response and its answers, audited, and propose sheet 7 again?"""
+    page = client.get(post(client, survey, sheet(survey, n=7)).headers["Location"])
+    saved = db.session.scalar(sa.select(SurveyResponse.id))
+    undo = f"/surveys/{survey.id}/paper-entry/{saved}/remove?sheet=7"
+    assert f'action="{undo.replace("&", "&amp;")}"' in page.get_data(as_text=True)
+    token = hidden_fields(client, survey)["csrf_token"]
+    response = client.post(undo, data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(entry_url(survey, "?sheet=7"))
+    assert count(db, SurveyResponse) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyAnswer)) == 0
+    event = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == "survey.paper_entry_removed"))
+    assert (event.actor_id, event.summary) == (staff.id,
+                                               f"before: survey {survey.id}, response {saved}")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'name="sheet"[^>]*value="7"', html) and "paper-undo" not in html
+
+
+def test_a_students_own_answer_or_another_surveys_sheet_cannot_be_taken_back(
+        client, db, make, survey, staff):
+    """Is taking back an online answer, or a sheet of another survey, a 404 that removes
+    nothing?"""
+    online = SurveyResponse(survey=survey, answered_on=to_lima(survey.workshop.starts_at).date(),
+                            source=ResponseSource.WEB)
+    other = attach(db, make.held_workshop(guardians_informed=True), make_questionnaire(db),
+                   SurveyPhase.AFTER)
+    elsewhere = SurveyResponse(survey=other, answered_on=online.answered_on,
+                               source=ResponseSource.PAPER)
+    db.session.add_all([online, elsewhere])
+    db.session.commit()
+    token = hidden_fields(client, survey)["csrf_token"]
+    for response_id in (online.id, elsewhere.id):
+        answer = client.post(f"/surveys/{survey.id}/paper-entry/{response_id}/remove",
+                             data={"csrf_token": token})
+        assert answer.status_code == 404
+    assert count(db, SurveyResponse) == 2
 
 
 def test_a_sheet_without_a_code_or_with_some_answers_left_out_is_saved(client, db, survey,

@@ -23,3 +23,14 @@ document.querySelectorAll(".menu-button[aria-controls]").forEach((button) => {
     }
   });
 });
+
+// The attendance pages the service worker keeps for offline use (static/sw.js) are one
+// account's: any page tells it who is logged in here now (nobody, on the login page), and it
+// drops them for anyone else.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.getRegistration("/workshops/").then((registration) => {
+    if (registration && registration.active) {
+      registration.active.postMessage({ type: "owner", user: document.body.dataset.user || "" });
+    }
+  }).catch(() => undefined);
+}

@@ -387,7 +387,7 @@
         channel.port1.onmessage = (event) => {
           if (event.data && event.data.kept) form.dataset.offlineReady = "yes";
         };
-        registration.active.postMessage({ type: "keep-page", page: window.location.pathname, files },
+        registration.active.postMessage({ type: "keep-page", page: window.location.pathname, files, user: String(userId) },
           [channel.port2]);
       })
       .catch(() => undefined); // no worker (e.g. plain http on a LAN address): online only

@@ -7,11 +7,13 @@ from youthagainstguns.surveys.models import (
     ItemKind,
     Questionnaire,
     QuestionnaireVersion,
+    ResponseSource,
     SurveyItem,
     SurveyPhase,
+    SurveyResponse,
     WorkshopSurvey,
 )
-from youthagainstguns.timeutil import utcnow
+from youthagainstguns.timeutil import today_lima, utcnow
 
 from . import PUBLIC, STAFF, STAFF_ONLY, Allowed, Foreign
 
@@ -30,6 +32,7 @@ RULES = {
     # Printing the survey's sheets and typing them in (tests/test_surveys_paper.py).
     "surveys.paper_pdf": STAFF_ONLY,
     "surveys.paper_entry": STAFF_ONLY,
+    "surveys.remove_paper_entry": STAFF_ONLY,
     # The world's "before" survey is open now; the link is the credential, and the page shows
     # the workshop's title and day only.
     "surveys.answer": PUBLIC,
@@ -77,8 +80,11 @@ def build(make, world: dict) -> None:
                        text_en="Learned?")])])
     survey = WorkshopSurvey(workshop=workshop, phase=SurveyPhase.BEFORE,
                             version=questionnaire.versions[0])
-    make.db.session.add_all([questionnaire, survey])
+    # A sheet typed in from paper, which staff may take back.
+    sheet = SurveyResponse(survey=survey, answered_on=today_lima(), source=ResponseSource.PAPER)
+    make.db.session.add_all([questionnaire, survey, sheet])
     make.db.session.commit()
+    world["response_id"] = sheet.id
     world["questionnaire_id"] = questionnaire.id
     world["position"] = 1
     world["direction"] = "down"

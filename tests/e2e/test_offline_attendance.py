@@ -5,9 +5,10 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, log_in
 from youthagainstguns.audit.models import AuditEvent
 from youthagainstguns.auth.models import Role
 from youthagainstguns.workshops.models import (
@@ -201,3 +202,44 @@ def _shoot_offline(page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=os.path.join(SHOTS, f"{name}-1280.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
+
+
+# The attendance pages the worker keeps, by path (read in a page of the site).
+KEPT_PAGES = """async () => {
+  const cache = await caches.open("attendance-v1-pages");
+  return (await cache.keys()).map((request) => new URL(request.url).pathname);
+}"""
+
+
+def test_kept_pages_are_dropped_when_another_account_logs_in(on_a_phone, make, live_server):
+    """A session that ends without a logout leaves the kept roster behind: is it dropped as
+    soon as the next person logs in on that browser, so that offline it no longer opens?"""
+    workshop, _entries, page = on_a_phone
+    _open_for_offline(page, workshop)
+    assert page.evaluate(KEPT_PAGES) == [f"/workshops/{workshop.id}/attendance"]
+    page.context.clear_cookies()  # the session ends, nobody logs out
+    log_in(page, live_server, make.user(Role.SCHOOL, school=workshop.venue).email)
+    page.wait_for_function(f"async () => ({KEPT_PAGES})().then((kept) => kept.length === 0)")
+    page.context.set_offline(True)
+    with pytest.raises(PlaywrightError):
+        page.goto(f"/workshops/{workshop.id}/attendance")
+
+
+def test_a_page_kept_for_more_than_a_day_is_not_shown(on_a_phone):
+    """Offline, is a copy kept yesterday morning dropped rather than shown?"""
+    workshop, _entries, page = on_a_phone
+    _open_for_offline(page, workshop)
+    path = f"/workshops/{workshop.id}/attendance"
+    page.evaluate("""async (path) => {
+      const cache = await caches.open("attendance-v1-pages");
+      const kept = await cache.match(path);
+      const headers = new Headers(kept.headers);
+      headers.set("X-Kept-At", String(Date.now() - 25 * 60 * 60 * 1000));
+      await cache.put(path, new Response(await kept.blob(), { headers }));
+    }""", path)
+    page.context.set_offline(True)
+    with pytest.raises(PlaywrightError):
+        page.goto(path)
+    page.context.set_offline(False)
+    page.goto("/home")
+    assert page.evaluate(KEPT_PAGES) == []

@@ -80,6 +80,20 @@ def visible_workshop(workshop_id: int, user: User, need: str = "view") -> Worksh
         abort(404)
 
 
+def commits_after_answering(view: Callable) -> Callable:
+    """Commit what the view recorded (its audit line) once its answer is written, not before:
+    the answer reads the records the view loaded, which a commit would expire, each then
+    reloaded on its own (two statements per roster line)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        answer = view(*args, **kwargs)
+        db.session.commit()
+        return answer
+
+    return wrapped
+
+
 def loads_workshop(need: str) -> Callable:
     """Call the view with `workshop` (from `workshop_id`) once `visible_workshop` lets the
     user at it, and for a session's write once its CSRF header holds: load and check before

@@ -3,14 +3,13 @@ from flask_login import current_user
 
 from ..audit.services import record
 from ..auth.models import STAFF_ROLES, Role
-from ..extensions import db
 from ..workshops.models import RosterEntry
 from ..workshops.services import WorkshopFilter, visible_entries
 from .auth import requires
 from .blueprint import blp
 from .models import Scope
 from .schemas import PageQuery, RosterEntrySchema, WorkshopQuery, WorkshopSchema, page_of
-from .services import offset_page, visible_workshop, workshops_page
+from .services import commits_after_answering, offset_page, visible_workshop, workshops_page
 
 READERS = (*STAFF_ROLES, Role.SCHOOL, Role.SPEAKER)
 
@@ -37,6 +36,7 @@ def workshop(workshop_id: int):
 
 @blp.route("/workshops/<int:workshop_id>/roster")
 @requires(Scope.READ, *STAFF_ROLES, Role.SCHOOL)
+@commits_after_answering
 @blp.arguments(PageQuery, location="query", as_kwargs=True)
 @blp.response(200, page_of(RosterEntrySchema))
 def roster(workshop_id: int, cursor, limit):
@@ -46,5 +46,4 @@ def roster(workshop_id: int, cursor, limit):
     page = offset_page(visible_entries(found, current_user)
                        .order_by(RosterEntry.position, RosterEntry.id), cursor, limit)
     record("roster.view", found, f"API: {len(page['items'])} students")
-    db.session.commit()
     return page

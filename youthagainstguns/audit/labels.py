@@ -106,6 +106,7 @@ ACTIONS = {
     "survey.detach": _l("Survey detached from a workshop"),
     "survey.export": _l("Survey answers exported"),
     "survey.paper_entry": _l("Paper survey sheet typed in"),
+    "survey.paper_entry_removed": _l("Paper survey sheet taken back"),
     "student.edit": _l("Workshop participant corrected"),
     "student.search": _l("Workshop participants searched"),
     "user.create": _l("Account created"),

@@ -2,12 +2,15 @@
 sheet in, saved like an online answer but marked as from paper."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.decorators import staff_required
 from ..extensions import db
+from ..forms import EmptyForm
+from ..pages import button_action
 from ..pdf import pdf_response
 from ..text import download_name
 from ..workshops.models import Workshop
@@ -56,14 +59,31 @@ def paper_entry(survey_id: int):
                        sheet=_next_sheet(survey))
     if not form.validate_on_submit():
         return _page(survey, form), 422 if form.is_submitted() else 200
-    services.save_paper_response(survey, form.code, form.answers(), current_user)
+    response = services.save_paper_response(survey, form.code, form.answers(), current_user)
     db.session.commit()
     entered = services.paper_response_count(survey)
     flash(ngettext("Sheet %(sheet)d saved: %(num)d sheet entered so far.",
                    "Sheet %(sheet)d saved: %(num)d sheets entered so far.", entered,
                    sheet=form.sheet.data), "success")
+    # `saved` offers to take this sheet back on the next page, should it have gone wrong.
     return redirect(url_for(".paper_entry", survey_id=survey.id,
-                            sheet=min(form.sheet.data + 1, SHEET_NUMBER_MAX)))
+                            sheet=min(form.sheet.data + 1, SHEET_NUMBER_MAX),
+                            saved=response.id, saved_sheet=form.sheet.data))
+
+
+@bp.route("/surveys/<int:survey_id>/paper-entry/<int:response_id>/remove", methods=["POST"])
+@staff_required
+def remove_paper_entry(survey_id: int, response_id: int):
+    """Take back a sheet just typed in by mistake, to type it in again under its number."""
+    survey = services.get_survey_or_404(survey_id, for_user=current_user)
+    response = services.paper_response(survey, response_id)
+    if response is None:
+        abort(404)
+    sheet = request.args.get("sheet", type=int)
+    return button_action(
+        lambda: services.remove_paper_response(survey, response, current_user),
+        _("The sheet was taken back: type it in again."),
+        url_for(".paper_entry", survey_id=survey.id, **({"sheet": sheet} if sheet else {})))
 
 
 def _next_sheet(survey: WorkshopSurvey) -> int:
@@ -86,8 +106,18 @@ def _first_field(form: PaperEntryForm) -> str:
     return (wrong or code)[0].id
 
 
+def _just_saved(survey: WorkshopSurvey) -> tuple[int, int] | None:
+    """Return (response id, sheet number) of the sheet the previous page saved, while it can
+    still be taken back (a paper response of this survey), else None."""
+    saved, sheet = request.args.get("saved", type=int), request.args.get("saved_sheet", type=int)
+    if saved and sheet and services.paper_response(survey, saved) is not None:
+        return saved, sheet
+    return None
+
+
 def _page(survey: WorkshopSurvey, form: PaperEntryForm | None, **context) -> str:
     return render_template(
         "surveys/paper_entry.html", survey=survey, workshop=survey.workshop, form=form,
         focus=form and _first_field(form), entered=services.paper_response_count(survey),
-        reference=survey.version.wording_stamp()[:6], **context)
+        reference=survey.version.wording_stamp()[:6], just_saved=_just_saved(survey),
+        undo_form=EmptyForm(), **context)

@@ -136,6 +136,24 @@ def save_paper_response(survey: WorkshopSurvey, code: str | None,
     return response
 
 
+def paper_response(survey: WorkshopSurvey, response_id: int) -> SurveyResponse | None:
+    """Return this survey's response with that id if it was typed in from paper, else None:
+    a student's own online answer is never taken back by staff."""
+    response = db.session.get(SurveyResponse, response_id)
+    if (response is None or response.survey_id != survey.id
+            or response.source != ResponseSource.PAPER):
+        return None
+    return response
+
+
+def remove_paper_response(survey: WorkshopSurvey, response: SurveyResponse, by: User) -> None:
+    """Take back a sheet typed in by mistake (to type it in again), logged by ids only."""
+    record("survey.paper_entry_removed", survey.workshop, f"{survey.phase.value}: survey "
+           f"{survey.id}, response {response.id}", actor=by)
+    db.session.delete(response)
+    db.session.flush()
+
+
 def paper_response_count(survey: WorkshopSurvey) -> int:
     """Count the survey's responses typed in from paper sheets."""
     return db.session.scalar(sa.select(sa.func.count()).where(
