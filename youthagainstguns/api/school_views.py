@@ -21,9 +21,7 @@ from .services import offset_page
 @blp.response(200, page_of(SchoolSchema))
 def schools(q, cursor, limit):
     """List the venues this account may see: staff every one, a school contact their own."""
-    query = school_query(q=q, include_archived=True)
-    if not current_user.is_staff:
-        query = query.where(School.id == (current_user.school_id or -1))
+    query = school_query(q=q, include_archived=True).where(School.visible_to(current_user))
     return offset_page(query.order_by(None).order_by(School.name, School.id), cursor, limit)
 
 

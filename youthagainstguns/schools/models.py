@@ -57,6 +57,11 @@ class School(db.Model):
         """Staff see every venue; a school contact sees only their own."""
         return user.is_staff or (user.school_id == self.id)
 
+    @classmethod
+    def visible_to(cls, user: User) -> sa.ColumnElement[bool]:
+        """`can_view` as a condition on a select of venues, for lists."""
+        return sa.true() if user.is_staff else cls.id == (user.school_id or -1)
+
 
 class BlackoutDate(db.Model):
     """Days a school cannot host workshops: holidays, exams, events."""
