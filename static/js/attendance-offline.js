@@ -324,6 +324,7 @@
       warning.scrollIntoView({ block: "center" });
       warning.querySelector("[data-logout-anyway]").onclick = () => {
         leavingAnyway = true;
+        form.toggleAttribute("data-unsent", false); // asked already: no second question on leaving
         logout.requestSubmit();
       };
       send();

@@ -2,6 +2,7 @@
 service worker's cache, everything sent once when the connection returns; a workshop closed
 meanwhile refuses the batch, which stays in the browser."""
 import os
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -243,3 +244,30 @@ def test_a_page_kept_for_more_than_a_day_is_not_shown(on_a_phone):
     page.context.set_offline(False)
     page.goto("/home")
     assert page.evaluate(KEPT_PAGES) == []
+
+
+def test_logging_out_anyway_asks_once_and_leaves_nothing(make, db, signed_in):
+    """With a refused batch kept, does "Log out anyway" log out at once (no second question
+    from the page) and leave no mark, page or worker behind?"""
+    workshop = make.held_workshop()
+    entry, = make.roster(workshop, 1)
+    page = signed_in(make.user(Role.COORDINATOR).email, 390, 844)
+    _open_for_offline(page, workshop)
+    page.context.set_offline(True)
+    _mark(page, entry, "present")
+    db.session.execute(sa.update(type(workshop)).where(type(workshop).id == workshop.id)
+                       .values(status=WorkshopStatus.CLOSED))
+    db.session.commit()
+    page.context.set_offline(False)
+    expect(page.locator("[data-sync-state]")).to_have_attribute("data-sync-state", "refused",
+                                                                timeout=20_000)
+    asked = _leave_anyway(page)
+    page.locator(".site-header summary").click()
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.locator("[data-logout-anyway]").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    assert asked == []
+    left = page.evaluate("""async () => [(await caches.keys()).length,
+      (await indexedDB.databases()).length,
+      (await navigator.serviceWorker.getRegistrations()).length]""")
+    assert left == [0, 0, 0]
